@@ -1,0 +1,57 @@
+package dev.pgbackfill.db;
+
+import dev.pgbackfill.error.InvalidInputException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * pgbackfill's own tables, in schema {@code pgbackfill} of the target database, versioned with Flyway.
+ * Installing is idempotent and safe from many processes at once: a session-level advisory lock serialises the
+ * installers (Flyway's own lock only starts after it has created the schema, which itself can race).
+ */
+public final class ControlSchema {
+    public static final String SCHEMA = "pgbackfill";
+    private static final long INSTALL_LOCK = 0x7067626b66696c6cL; // "pgbkfill"
+
+    private ControlSchema() {
+    }
+
+    public static void install(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(true);
+            st.execute("SET lock_timeout = 0");
+            st.execute("SELECT pg_advisory_lock(" + INSTALL_LOCK + ")");
+            try {
+                Flyway.configure()
+                        .dataSource(dataSource)
+                        .schemas(SCHEMA)
+                        .defaultSchema(SCHEMA)
+                        .locations("classpath:db/pgbackfill")
+                        .table("flyway_schema_history")
+                        .loggers("slf4j")
+                        .load()
+                        .migrate();
+            } finally {
+                st.execute("SELECT pg_advisory_unlock(" + INSTALL_LOCK + ")");
+            }
+        } catch (FlywayException e) {
+            throw permissionOr(e, e);
+        } catch (SQLException e) {
+            throw permissionOr(e, e);
+        }
+    }
+
+    private static RuntimeException permissionOr(Throwable e, Exception original) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && "42501".equals(s.getSQLState())) {
+                return new InvalidInputException("db", "the database role may not create schema " + SCHEMA + " (" + s.getMessage()
+                        + "); run once as the table owner, or GRANT CREATE ON DATABASE to this role");
+            }
+        }
+        return new IllegalStateException("installing schema " + SCHEMA + " failed: " + original.getMessage(), original);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.pgbackfill.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import dev.pgbackfill.error.InvalidInputException;
+import dev.pgbackfill.error.PgbackfillException;
+import dev.pgbackfill.error.UnreachableException;
+import java.sql.SQLException;
+
+/** Connection pools to the target database, with pgbackfill's session settings on every connection. */
+public final class Database {
+    private Database() {
+    }
+
+    /**
+     * Opens a pool and checks that it connects. Fails fast with an operator-readable error naming the setting to
+     * fix: exit 3 when the server cannot be reached, exit 2 for a wrong URL, database or credentials.
+     */
+    public static HikariDataSource open(DbConfig config, int maxPoolSize, String applicationName) {
+        if (config.url() == null || !config.url().startsWith("jdbc:postgresql:")) {
+            throw new InvalidInputException("db", "--db must be a PostgreSQL JDBC URL such as jdbc:postgresql://host:5432/dbname, got '"
+                    + config.safeUrl() + "'");
+        }
+        HikariConfig hc = new HikariConfig();
+        hc.setJdbcUrl(config.url());
+        if (config.user() != null) {
+            hc.setUsername(config.user());
+        }
+        if (config.password() != null) {
+            hc.setPassword(config.password());
+        }
+        hc.setPoolName("pgbackfill-" + applicationName);
+        hc.setMaximumPoolSize(maxPoolSize);
+        hc.setMinimumIdle(0);
+        hc.setInitializationFailTimeout(1);
+        hc.setConnectionTimeout(10_000);
+        hc.addDataSourceProperty("ApplicationName", "pgbackfill-" + applicationName);
+        hc.addDataSourceProperty("connectTimeout", "10");
+        hc.addDataSourceProperty("reWriteBatchedInserts", "true");
+        // The database comes first: no statement of ours queues behind application locks or runs away.
+        // force_custom_plan: batch statements are planned with their real LIMIT and bounds every time; a generic
+        // plan could pick a hash join that scans the whole table per batch.
+        hc.setConnectionInitSql("SET lock_timeout = " + config.lockTimeout().toMillis()
+                + "; SET statement_timeout = " + config.statementTimeout().toMillis()
+                + "; SET idle_in_transaction_session_timeout = " + Math.max(60_000, 2 * config.statementTimeout().toMillis())
+                + "; SET plan_cache_mode = force_custom_plan");
+        try {
+            return new HikariDataSource(hc);
+        } catch (HikariPool.PoolInitializationException e) {
+            throw connectFailure(config, e.getCause() instanceof SQLException s ? s : null, e);
+        } catch (RuntimeException e) {
+            throw connectFailure(config, null, e);
+        }
+    }
+
+    static PgbackfillException connectFailure(DbConfig config, SQLException sql, Throwable e) {
+        String state = sql == null ? "" : String.valueOf(sql.getSQLState());
+        String detail = sql != null ? sql.getMessage() : String.valueOf(e.getMessage());
+        if (state.startsWith("28")) {
+            return new InvalidInputException("db", "PostgreSQL refused the credentials for " + config.safeUrl() + " (" + detail
+                    + "); check PGBACKFILL_DB_USER / PGBACKFILL_DB_PASSWORD");
+        }
+        if (state.equals("3D000")) {
+            return new InvalidInputException("db", "database in " + config.safeUrl() + " does not exist (" + detail + "); check --db");
+        }
+        return new UnreachableException("cannot connect to PostgreSQL at " + config.safeUrl() + ": " + detail
+                + "; check --db / PGBACKFILL_DB_URL and that the server is running", e);
+    }
+}

@@ -1,0 +1,31 @@
+package dev.pgbackfill.error;
+
+/** Bad input from the operator, found before the first write: nothing was changed. Exit code 2. */
+public class InvalidInputException extends PgbackfillException {
+    public static final int EXIT_CODE = 2;
+    private final String field;
+
+    public InvalidInputException(String message) {
+        this(null, message);
+    }
+
+    public InvalidInputException(String field, String message) {
+        super(message);
+        this.field = field;
+    }
+
+    public InvalidInputException(String field, String message, Throwable cause) {
+        super(message, cause);
+        this.field = field;
+    }
+
+    /** The option or JSON field the error is about (e.g. {@code table}, {@code set}), or null. */
+    public String field() {
+        return field;
+    }
+
+    @Override
+    public int exitCode() {
+        return EXIT_CODE;
+    }
+}

@@ -1,0 +1,7 @@
+package dev.pgbackfill.error;
+
+public class JobNotFoundException extends InvalidInputException {
+    public JobNotFoundException(long id) {
+        super("job", "job " + id + " not found; `pgbackfill status` lists the jobs");
+    }
+}

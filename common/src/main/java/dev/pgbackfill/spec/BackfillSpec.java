@@ -1,0 +1,56 @@
+package dev.pgbackfill.spec;
+
+import dev.pgbackfill.error.InvalidInputException;
+import java.util.List;
+
+/**
+ * A backfill as the operator describes it: the same fields on the command line, in the REST API and in Java.
+ * {@code UPDATE <table> t SET <set…> [FROM <from>] WHERE [<join> AND] <where>}. Nothing here has been checked
+ * against the database yet; {@code SpecValidator} turns it into a {@link ResolvedSpec}.
+ *
+ * @param table     target table in SQL identifier syntax, e.g. {@code sales."Order Items"}
+ * @param set       assignments {@code column = expression}; expressions may use the target's columns (alias {@code t})
+ * @param where     optional predicate; without it one is derived from the assignments
+ * @param from      optional extra FROM items, e.g. {@code users u}
+ * @param join      join condition for {@code from}, e.g. {@code u.legacy_id = t.legacy_user_id}
+ * @param key       key columns (comma separated); default the primary key
+ * @param batchSize rows per batch (one transaction)
+ * @param chunkSize rows per chunk (one unit of work for a worker); null lets the planner choose
+ */
+public record BackfillSpec(String table, List<String> set, String where, String from, String join, String key,
+                           Integer batchSize, Long chunkSize) {
+
+    public static final int DEFAULT_BATCH_SIZE = 1_000;
+    public static final int MAX_BATCH_SIZE = 100_000;
+
+    public BackfillSpec {
+        set = set == null ? List.of() : List.copyOf(set);
+    }
+
+    public int batchSizeOrDefault() {
+        return batchSize == null ? DEFAULT_BATCH_SIZE : batchSize;
+    }
+
+    /** Checks what can be checked without a database: presence, forms and bounds. */
+    public List<Assignment> assignments() {
+        if (table == null || table.isBlank()) {
+            throw new InvalidInputException("table", "--table is required, e.g. --table users");
+        }
+        if (set.isEmpty()) {
+            throw new InvalidInputException("set", "at least one --set \"column = expression\" is required");
+        }
+        if (batchSize != null && (batchSize < 1 || batchSize > MAX_BATCH_SIZE)) {
+            throw new InvalidInputException("batchSize", "--batch-size must be between 1 and " + MAX_BATCH_SIZE + ", got " + batchSize);
+        }
+        if (chunkSize != null && (chunkSize < 1 || chunkSize > 1_000_000_000L)) {
+            throw new InvalidInputException("chunkSize", "--chunk-size must be between 1 and 1000000000, got " + chunkSize);
+        }
+        if ((from == null) != (join == null) || (from != null && (from.isBlank() || join.isBlank()))) {
+            throw new InvalidInputException("join", "--from and --join go together, e.g. --from \"users u\" --join \"u.legacy_id = t.legacy_user_id\"");
+        }
+        if (where != null && where.isBlank()) {
+            throw new InvalidInputException("where", "--where is empty");
+        }
+        return set.stream().map(Assignment::parse).toList();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.pgbackfill.spec;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * The SQL text of a job's statements, built only from a {@link ResolvedSpec}: identifiers come quoted from the
+ * catalog, key values are bind parameters cast to the key's type, and the user's expressions are the only text
+ * taken as typed (they were validated by EXPLAIN before the job was created).
+ *
+ * <p>A key range is {@code (lower, upper]}; either bound may be absent (first chunk, open-ended last chunk).
+ */
+public final class BatchSql {
+    private static final String ALIAS = "pgbf_k";
+    private final ResolvedSpec spec;
+    private final String keyList;
+    private final String keyOrder;
+
+    public BatchSql(ResolvedSpec spec) {
+        this.spec = spec;
+        this.keyList = spec.keys().stream().map(k -> "t." + k.quoted()).collect(Collectors.joining(", "));
+        this.keyOrder = keyList;
+    }
+
+    public ResolvedSpec spec() {
+        return spec;
+    }
+
+    /**
+     * One batch: lock the next {@code limit} matching rows after the cursor (skipping rows others hold), update
+     * them, and return {@code updated, locked, <last locked key as text…>} in one row. The last key is null when
+     * nothing was locked. Parameters: lower key (if {@code lower}), upper key (if {@code upper}), limit.
+     */
+    public String batch(boolean lower, boolean upper) {
+        String bCols = IntStream.range(0, spec.keys().size())
+                .mapToObj(i -> "t." + spec.keys().get(i).quoted() + " AS " + ALIAS + i)
+                .collect(Collectors.joining(", "));
+        String match = spec.keys().size() == 1
+                ? "t." + spec.keys().get(0).quoted() + " = b." + ALIAS + "0"
+                : "(" + keyList + ") = (" + aliases("b.") + ")";
+        String sets = spec.assignments().stream()
+                .map(a -> a.quoted() + " = (" + a.expression() + ")")
+                .collect(Collectors.joining(", "));
+        String lastKey = IntStream.range(0, spec.keys().size())
+                .mapToObj(i -> "b." + ALIAS + i + "::text")
+                .collect(Collectors.joining(", "));
+        String lastOrder = IntStream.range(0, spec.keys().size())
+                .mapToObj(i -> "b." + ALIAS + i + " DESC")
+                .collect(Collectors.joining(", "));
+        return "WITH b AS (SELECT " + bCols + " FROM " + fromClause() + " WHERE " + rowFilter(lower, upper)
+                + " ORDER BY " + keyOrder + " LIMIT ? FOR UPDATE OF t SKIP LOCKED), "
+                + "u AS (UPDATE " + spec.table().sql() + " t SET " + sets + " FROM b"
+                + (spec.hasJoin() ? ", " + spec.from() : "") + " WHERE " + match
+                + (spec.hasJoin() ? " AND (" + spec.join() + ")" : "") + " RETURNING 1) "
+                + "SELECT (SELECT count(*) FROM u) AS updated, (SELECT count(*) FROM b) AS locked, l.* "
+                + "FROM (SELECT 1) one LEFT JOIN (SELECT " + lastKey + " FROM b ORDER BY " + lastOrder + " LIMIT 1) l ON true";
+    }
+
+    /**
+     * Read-only: keys of rows in the range that still match the predicate, without taking locks (a plain SELECT
+     * never waits for row locks). Parameters as in {@link #batch}, then a limit.
+     */
+    public String remaining(boolean lower, boolean upper) {
+        String cols = spec.keys().stream().map(k -> "t." + k.quoted() + "::text").collect(Collectors.joining(", "));
+        return "SELECT " + cols + " FROM " + fromClause() + " WHERE " + rowFilter(lower, upper)
+                + " ORDER BY " + keyOrder + " LIMIT ?";
+    }
+
+    /** Read-only: does any row of the whole table still match the predicate? */
+    public String anyRemaining() {
+        return "SELECT EXISTS (SELECT 1 FROM " + fromClause() + " WHERE " + rowFilter(false, false) + ")";
+    }
+
+    /** Read-only: min and max key (integer single-column keys), for the planner. */
+    public String minMax() {
+        String k = "t." + spec.keys().get(0).quoted();
+        return "SELECT min(" + k + ")::text, max(" + k + ")::text FROM " + spec.table().sql() + " t";
+    }
+
+    /** Binds a key's text values from {@code index} on; returns the next free index. */
+    public static int bindKey(PreparedStatement ps, int index, List<String> key) throws SQLException {
+        for (String v : key) {
+            ps.setString(index++, v);
+        }
+        return index;
+    }
+
+    private String fromClause() {
+        return spec.table().sql() + " t" + (spec.hasJoin() ? ", " + spec.from() : "");
+    }
+
+    private String rowFilter(boolean lower, boolean upper) {
+        StringBuilder w = new StringBuilder("true");
+        if (lower) {
+            w.append(" AND ").append(keyTuple()).append(" > ").append(paramTuple());
+        }
+        if (upper) {
+            w.append(" AND ").append(keyTuple()).append(" <= ").append(paramTuple());
+        }
+        if (spec.hasJoin()) {
+            w.append(" AND (").append(spec.join()).append(")");
+        }
+        w.append(" AND (").append(spec.predicate()).append(")");
+        return w.toString();
+    }
+
+    private String keyTuple() {
+        return spec.keys().size() == 1 ? keyList : "(" + keyList + ")";
+    }
+
+    private String paramTuple() {
+        String p = spec.keys().stream().map(k -> "CAST(? AS " + k.type() + ")").collect(Collectors.joining(", "));
+        return spec.keys().size() == 1 ? p : "(" + p + ")";
+    }
+
+    private String aliases(String prefix) {
+        return IntStream.range(0, spec.keys().size()).mapToObj(i -> prefix + ALIAS + i).collect(Collectors.joining(", "));
+    }
+}

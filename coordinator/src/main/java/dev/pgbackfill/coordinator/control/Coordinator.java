@@ -1,0 +1,366 @@
+package dev.pgbackfill.coordinator.control;
+
+import dev.pgbackfill.chunk.ChunkRequest;
+import dev.pgbackfill.coordinator.plan.ChunkRange;
+import dev.pgbackfill.coordinator.plan.Planner;
+import dev.pgbackfill.coordinator.plan.SpecValidator;
+import dev.pgbackfill.coordinator.publish.ChunkPublisher;
+import dev.pgbackfill.job.JobState;
+import dev.pgbackfill.job.JobStatus;
+import dev.pgbackfill.job.JobStore;
+import dev.pgbackfill.job.Json;
+import dev.pgbackfill.spec.BackfillSpec;
+import dev.pgbackfill.spec.BatchSql;
+import dev.pgbackfill.spec.ResolvedSpec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator: validates and plans jobs, publishes chunk requests, and runs the monitor that keeps jobs
+ * moving (republishes chunks whose lease expired, samples progress, verifies and completes finished jobs).
+ * All its state is in PostgreSQL; a restarted coordinator simply carries on with the RUNNING jobs it finds.
+ */
+public final class Coordinator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+    /** Only one coordinator's monitor works at a time (advisory lock held for the tick). */
+    private static final long MONITOR_LOCK = 0x7067626b6d6f6e69L;
+
+    private final DataSource dataSource;
+    private final JobStore jobs;
+    private final ChunkPublisher publisher;
+    private final CoordinatorSettings settings;
+    private final ScheduledExecutorService monitor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pgbackfill-monitor");
+        t.setDaemon(true);
+        return t;
+    });
+    private long lastSampleNanos;
+
+    public Coordinator(DataSource dataSource, ChunkPublisher publisher, CoordinatorSettings settings) {
+        this.dataSource = dataSource;
+        this.jobs = new JobStore(dataSource);
+        this.publisher = publisher;
+        this.settings = settings;
+    }
+
+    public JobStore jobs() {
+        return jobs;
+    }
+
+    public void start() {
+        monitor.scheduleWithFixedDelay(this::tickSafely, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Checks a spec against the catalog without creating anything; throws InvalidInputException when it is bad. */
+    public ResolvedSpec validate(BackfillSpec spec) {
+        try (Connection c = dataSource.getConnection()) {
+            return new SpecValidator(c).validate(spec).spec();
+        } catch (SQLException e) {
+            throw new IllegalStateException("validating the spec failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Validates, plans and starts a job; returns its id. A bad spec is refused before anything is written.
+     * The job is visible as PLANNING while its chunks are cut, then RUNNING once they are published.
+     */
+    public long launch(BackfillSpec spec, String actor) {
+        long jobId;
+        List<ChunkRange> chunks;
+        try (Connection c = dataSource.getConnection()) {
+            SpecValidator validator = new SpecValidator(c);
+            SpecValidator.Validated v = validator.validate(spec);
+            long estimate = validator.estimateRows(v.spec());
+            c.setAutoCommit(false);
+            jobId = jobs.create(c, spec, v.spec(), estimate, actor);
+            c.commit();
+            try {
+                chunks = new Planner(c).plan(v.spec(), v.table());
+                insertChunks(c, jobId, chunks);
+                jobs.transition(c, jobId, JobState.RUNNING, actor, "planned " + chunks.size() + " chunk(s)");
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                jobs.transition(jobId, JobState.FAILED, "coordinator", "planning failed: " + e.getMessage());
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("launching the job failed: " + e.getMessage(), e);
+        }
+        log.info("job {} launched by {}: {} chunk(s) on {}", jobId, actor, chunks.size(), spec.table());
+        publishDue(jobId);
+        return jobId;
+    }
+
+    public boolean pause(long jobId, String actor, String reason) {
+        return jobs.transition(jobId, JobState.PAUSED, actor, reason);
+    }
+
+    /** Resumes a PAUSED job (or retries a FAILED one): its unfinished chunks continue from their checkpoints. */
+    public boolean resume(long jobId, String actor, String reason) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            boolean changed = jobs.transition(c, jobId, JobState.RUNNING, actor, reason);
+            try (PreparedStatement ps = c.prepareStatement("""
+                    UPDATE pgbackfill.chunk SET state = 'PENDING', published_at = NULL, updated_at = now(),
+                           stuck_rows = CASE WHEN state = 'STUCK' THEN 0 ELSE stuck_rows END
+                     WHERE job_id = ? AND state IN ('PENDING', 'STUCK')""")) {
+                ps.setLong(1, jobId);
+                ps.executeUpdate();
+            }
+            c.commit();
+            publishDue(jobId);
+            return changed;
+        } catch (SQLException e) {
+            throw new IllegalStateException("resuming job " + jobId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    public boolean cancel(long jobId, String actor, String reason) {
+        return jobs.transition(jobId, JobState.CANCELLED, actor, reason);
+    }
+
+    public JobStatus status(long jobId) {
+        return jobs.status(jobId);
+    }
+
+    private void insertChunks(Connection c, long jobId, List<ChunkRange> chunks) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO pgbackfill.chunk (job_id, chunk_no, lo, hi, cursor) VALUES (?, ?, ?::jsonb, ?::jsonb, ?::jsonb)")) {
+            int no = 0;
+            for (ChunkRange r : chunks) {
+                String lo = r.lo() == null ? null : Json.write(r.lo());
+                ps.setLong(1, jobId);
+                ps.setInt(2, no++);
+                ps.setString(3, lo);
+                ps.setString(4, r.hi() == null ? null : Json.write(r.hi()));
+                ps.setString(5, lo);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (Throwable t) {
+            log.warn("monitor tick failed (will retry): {}", t.toString());
+        }
+    }
+
+    /** One round of the monitor over every RUNNING job. */
+    void tick() throws SQLException {
+        boolean sample = System.nanoTime() - lastSampleNanos >= settings.sampleEvery().toNanos();
+        try (Connection c = dataSource.getConnection()) {
+            if (!advisoryLock(c, "pg_try_advisory_lock")) {
+                return;
+            }
+            try {
+                c.setAutoCommit(false);
+                failAbandonedPlanning(c);
+                c.commit();
+                for (long jobId : jobs.idsIn(JobState.RUNNING)) {
+                    publishDue(jobId);
+                    if (sample) {
+                        sample(c, jobId);
+                    }
+                    completeIfFinished(c, jobId);
+                }
+                c.commit();
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+                advisoryLock(c, "pg_advisory_unlock");
+            }
+        }
+        if (sample) {
+            lastSampleNanos = System.nanoTime();
+        }
+    }
+
+    private static boolean advisoryLock(Connection c, String function) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + function + "(?)")) {
+            ps.setLong(1, MONITOR_LOCK);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Publishes the chunks of a job that need a request: never published, lease expired, or long unclaimed. */
+    void publishDue(long jobId) {
+        List<ChunkRequest> due = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     SELECT chunk_no FROM pgbackfill.chunk
+                      WHERE job_id = ?
+                        AND ((state = 'PENDING' AND (published_at IS NULL OR published_at < now() - ? * interval '1 millisecond'))
+                          OR (state = 'RUNNING' AND lease_expires_at < now() AND (published_at IS NULL OR published_at < lease_expires_at)))
+                      ORDER BY chunk_no""")) {
+            ps.setLong(1, jobId);
+            ps.setLong(2, settings.republishPending().toMillis());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    due.add(new ChunkRequest(jobId, rs.getInt(1)));
+                }
+            }
+            if (due.isEmpty()) {
+                return;
+            }
+            List<ChunkRequest> acked = publisher.publish(due);
+            try (PreparedStatement mark = c.prepareStatement(
+                    "UPDATE pgbackfill.chunk SET published_at = now() WHERE job_id = ? AND chunk_no = ANY (?)")) {
+                mark.setLong(1, jobId);
+                mark.setArray(2, c.createArrayOf("integer", acked.stream().map(ChunkRequest::chunkNo).toArray()));
+                mark.executeUpdate();
+            }
+            if (acked.size() < due.size()) {
+                log.warn("job {}: {} of {} chunk request(s) not acknowledged by Kafka; will retry", jobId, due.size() - acked.size(), due.size());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("publishing chunks of job " + jobId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void sample(Connection c, long jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO pgbackfill.job_sample (job_id, rows_done)
+                SELECT ?, coalesce(sum(rows_done), 0) FROM pgbackfill.chunk WHERE job_id = ?""")) {
+            ps.setLong(1, jobId);
+            ps.setLong(2, jobId);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM pgbackfill.job_sample WHERE job_id = ? AND at < clock_timestamp() - interval '2 hours'")) {
+            ps.setLong(1, jobId);
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * When no chunk of a job is pending or running: fail it if rows are stuck; otherwise verify that no row of the
+     * whole table still matches the predicate (rows inserted into finished chunks' ranges during the run) and
+     * either reopen the chunks that have such rows or mark the job SUCCEEDED.
+     */
+    private void completeIfFinished(Connection c, long jobId) throws SQLException {
+        long open;
+        long stuck;
+        int rounds;
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT count(*) FILTER (WHERE state IN ('PENDING', 'RUNNING')), coalesce(sum(stuck_rows) FILTER (WHERE state = 'STUCK'), 0),
+                       coalesce(max(sweeps), 0)
+                  FROM pgbackfill.chunk WHERE job_id = ?""")) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                open = rs.getLong(1);
+                stuck = rs.getLong(2);
+                rounds = rs.getInt(3);
+            }
+        }
+        c.commit();
+        if (open > 0) {
+            return;
+        }
+        if (stuck > 0) {
+            jobs.transition(jobId, JobState.FAILED, "coordinator", stuck + " row(s) stayed locked by other sessions or kept matching the "
+                    + "predicate; see stuckRows, release the locks and `resume` the job");
+            return;
+        }
+        ResolvedSpec spec = jobs.resolvedSpec(jobId);
+        BatchSql sql = new BatchSql(spec);
+        boolean remaining;
+        try (PreparedStatement ps = c.prepareStatement(sql.anyRemaining()); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            remaining = rs.getBoolean(1);
+        }
+        c.commit();
+        if (!remaining) {
+            if (jobs.transition(jobId, JobState.SUCCEEDED, "coordinator", "every chunk done; no row matches the predicate")) {
+                sample(c, jobId);
+                c.commit();
+                log.info("job {} SUCCEEDED", jobId);
+            }
+            return;
+        }
+        if (rounds >= settings.maxVerifyRounds()) {
+            jobs.transition(jobId, JobState.FAILED, "coordinator", "rows keep matching the predicate after " + rounds
+                    + " verification rounds: is the application still writing rows that need the backfill (add a sync trigger or "
+                    + "dual-write), or does --where stay true after the update?");
+            return;
+        }
+        int reopened = reopenChunksWithRemainingRows(c, jobId, sql);
+        log.info("job {}: verification found rows still matching; reopened {} chunk(s)", jobId, reopened);
+        publishDue(jobId);
+    }
+
+    private int reopenChunksWithRemainingRows(Connection c, long jobId, BatchSql sql) throws SQLException {
+        List<Integer> reopen = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT chunk_no, lo::text, hi::text FROM pgbackfill.chunk WHERE job_id = ? ORDER BY chunk_no")) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<String> lo = rs.getString(2) == null ? null : List.of(Json.read(rs.getString(2), String[].class));
+                    List<String> hi = rs.getString(3) == null ? null : List.of(Json.read(rs.getString(3), String[].class));
+                    try (PreparedStatement check = c.prepareStatement(sql.remaining(lo != null, hi != null))) {
+                        int i = 1;
+                        if (lo != null) {
+                            i = BatchSql.bindKey(check, i, lo);
+                        }
+                        if (hi != null) {
+                            i = BatchSql.bindKey(check, i, hi);
+                        }
+                        check.setInt(i, 1);
+                        try (ResultSet r = check.executeQuery()) {
+                            if (r.next()) {
+                                reopen.add(rs.getInt(1));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE pgbackfill.chunk SET state = 'PENDING', cursor = lo, published_at = NULL, sweeps = sweeps + 1,
+                       finished_at = NULL, updated_at = now()
+                 WHERE job_id = ? AND chunk_no = ANY (?) AND state = 'DONE'""")) {
+            ps.setLong(1, jobId);
+            ps.setArray(2, c.createArrayOf("integer", reopen.toArray()));
+            ps.executeUpdate();
+        }
+        c.commit();
+        return reopen.size();
+    }
+
+    private void failAbandonedPlanning(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM pgbackfill.job WHERE state = 'PLANNING' AND created_at < now() - interval '10 minutes'");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                jobs.transition(rs.getLong(1), JobState.FAILED, "coordinator", "planning never finished (coordinator stopped?); launch again");
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        monitor.shutdownNow();
+        try {
+            monitor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

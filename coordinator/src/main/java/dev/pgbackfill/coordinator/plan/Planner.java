@@ -1,0 +1,124 @@
+package dev.pgbackfill.coordinator.plan;
+
+import dev.pgbackfill.coordinator.catalog.TableInfo;
+import dev.pgbackfill.spec.BatchSql;
+import dev.pgbackfill.spec.ResolvedSpec;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Cuts a table's key space into chunks without scanning it: integer keys by arithmetic on min/max (two index
+ * probes), other keys (uuid, text, composite) by a {@code TABLESAMPLE SYSTEM} sample of the key. The first chunk
+ * has no lower bound and the last no upper bound, so rows inserted anywhere outside the sampled range, and after
+ * planning, are still covered.
+ */
+public final class Planner {
+    /** Chunks above this count are widened: per-chunk overhead (a Kafka record, a claim) must stay small. */
+    static final int MAX_CHUNKS = 20_000;
+    private final Connection connection;
+
+    public Planner(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** Rows per chunk when the operator did not say: aim for ~64 chunks, each at least 10 batches, at most 200k rows. */
+    public static long defaultChunkSize(long tableRows, int batchSize) {
+        return Math.max(10L * batchSize, Math.min(200_000L, tableRows / 64));
+    }
+
+    public List<ChunkRange> plan(ResolvedSpec spec, TableInfo table) throws SQLException {
+        long rows = tableRows(table);
+        long chunkSize = spec.chunkSize() > 0 ? spec.chunkSize() : defaultChunkSize(rows, spec.batchSize());
+        if (rows <= chunkSize) {
+            return List.of(new ChunkRange(null, null));
+        }
+        long wanted = Math.min(MAX_CHUNKS, (rows + chunkSize - 1) / chunkSize);
+        List<List<String>> bounds = spec.keys().size() == 1 && spec.keys().get(0).isInteger()
+                ? integerBounds(spec, rows, wanted)
+                : sampledBounds(spec, table, rows, wanted);
+        List<ChunkRange> chunks = new ArrayList<>();
+        List<String> lo = null;
+        for (List<String> b : bounds) {
+            chunks.add(new ChunkRange(lo, b));
+            lo = b;
+        }
+        chunks.add(new ChunkRange(lo, null));
+        return chunks;
+    }
+
+    /** reltuples when the table was ever analysed; otherwise a count (only small or new tables lack statistics). */
+    private long tableRows(TableInfo table) throws SQLException {
+        if (table.reltuples() >= 0) {
+            return (long) table.reltuples();
+        }
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table.name().sql())) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private List<List<String>> integerBounds(ResolvedSpec spec, long rows, long wanted) throws SQLException {
+        BigInteger min;
+        BigInteger max;
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(new BatchSql(spec).minMax())) {
+            rs.next();
+            if (rs.getString(1) == null) {
+                return List.of();
+            }
+            min = new BigInteger(rs.getString(1));
+            max = new BigInteger(rs.getString(2));
+        }
+        BigInteger width = max.subtract(min).add(BigInteger.ONE);
+        BigInteger step = width.add(BigInteger.valueOf(wanted - 1)).divide(BigInteger.valueOf(wanted)).max(BigInteger.ONE);
+        List<List<String>> bounds = new ArrayList<>();
+        for (BigInteger b = min.add(step).subtract(BigInteger.ONE); b.compareTo(max) < 0; b = b.add(step)) {
+            bounds.add(List.of(b.toString()));
+        }
+        return bounds;
+    }
+
+    private List<List<String>> sampledBounds(ResolvedSpec spec, TableInfo table, long rows, long wanted) throws SQLException {
+        long sampleSize = Math.max(1_000, wanted * 20);
+        double percent = Math.min(100.0, 100.0 * sampleSize / Math.max(1, rows));
+        String keys = spec.keys().stream().map(k -> "t." + k.quoted()).collect(Collectors.joining(", "));
+        String asText = spec.keys().stream().map(k -> "t." + k.quoted() + "::text").collect(Collectors.joining(", "));
+        List<List<String>> sample = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + asText + " FROM " + table.name().sql()
+                + " t TABLESAMPLE SYSTEM (?) REPEATABLE (7) ORDER BY " + keys)) {
+            ps.setDouble(1, percent);
+            try (ResultSet rs = ps.executeQuery()) {
+                int n = spec.keys().size();
+                while (rs.next()) {
+                    List<String> key = new ArrayList<>(n);
+                    for (int i = 1; i <= n; i++) {
+                        key.add(rs.getString(i));
+                    }
+                    sample.add(key);
+                }
+            }
+        }
+        List<List<String>> bounds = new ArrayList<>();
+        if (sample.isEmpty()) {
+            return bounds;
+        }
+        double per = (double) sample.size() / wanted;
+        for (int i = 1; i < wanted; i++) {
+            List<String> b = sample.get(Math.min(sample.size() - 1, (int) Math.round(i * per)));
+            if (bounds.isEmpty() || !bounds.get(bounds.size() - 1).equals(b)) {
+                bounds.add(b);
+            }
+        }
+        if (!bounds.isEmpty() && bounds.get(bounds.size() - 1).equals(sample.get(sample.size() - 1)) && bounds.size() > 1) {
+            bounds.remove(bounds.size() - 1);
+        }
+        return bounds;
+    }
+}

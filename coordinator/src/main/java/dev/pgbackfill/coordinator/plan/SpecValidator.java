@@ -1,0 +1,212 @@
+package dev.pgbackfill.coordinator.plan;
+
+import dev.pgbackfill.coordinator.catalog.TableInfo;
+import dev.pgbackfill.coordinator.catalog.TableInspector;
+import dev.pgbackfill.error.InvalidExpressionException;
+import dev.pgbackfill.error.InvalidInputException;
+import dev.pgbackfill.error.NoUsableKeyException;
+import dev.pgbackfill.error.Suggestions;
+import dev.pgbackfill.error.UnknownColumnException;
+import dev.pgbackfill.spec.Assignment;
+import dev.pgbackfill.spec.BackfillSpec;
+import dev.pgbackfill.spec.BatchSql;
+import dev.pgbackfill.spec.KeyColumn;
+import dev.pgbackfill.spec.ResolvedAssignment;
+import dev.pgbackfill.spec.ResolvedSpec;
+import dev.pgbackfill.sql.Identifier;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns an operator's {@link BackfillSpec} into a {@link ResolvedSpec}, or refuses it with one clear message.
+ * Everything here is read-only: catalog lookups, and EXPLAIN / probes inside a transaction that is rolled back,
+ * so a refused spec leaves the database exactly as it was.
+ */
+public final class SpecValidator {
+    private final Connection connection;
+
+    public SpecValidator(Connection connection) {
+        this.connection = connection;
+    }
+
+    public record Validated(ResolvedSpec spec, TableInfo table) {
+    }
+
+    public Validated validate(BackfillSpec spec) throws SQLException {
+        List<Assignment> assignments = spec.assignments();
+        TableInfo table = new TableInspector(connection).inspect(spec.table());
+        List<KeyColumn> keys = key(spec, table);
+        Set<String> keyNames = keys.stream().map(KeyColumn::name).collect(Collectors.toSet());
+
+        List<ResolvedAssignment> resolved = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (Assignment a : assignments) {
+            TableInfo.Column col = table.column(a.column()).orElseThrow(() -> new UnknownColumnException("set", a.column(),
+                    table.name().toString(), Suggestions.closest(a.column(), table.columns().keySet()).orElse(null)));
+            if (keyNames.contains(col.name())) {
+                throw new InvalidInputException("set", "--set cannot change key column \"" + col.name() + "\": the backfill walks the table by its key");
+            }
+            if (col.generated()) {
+                throw new InvalidInputException("set", "--set cannot change generated column \"" + col.name() + "\"");
+            }
+            if (!seen.add(col.name())) {
+                throw new InvalidInputException("set", "column \"" + col.name() + "\" is assigned twice");
+            }
+            ExpressionGuard.check("set", a.expression());
+            resolved.add(new ResolvedAssignment(col.name(), col.type(), a.expression()));
+        }
+        if (spec.where() != null) {
+            ExpressionGuard.check("where", spec.where());
+        }
+        if (spec.from() != null) {
+            ExpressionGuard.check("from", spec.from());
+            ExpressionGuard.check("join", spec.join());
+        }
+
+        boolean autocommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            ResolvedSpec probeSpec = new ResolvedSpec(table.name(), keys, resolved, spec.from(), spec.join(), "true", false,
+                    spec.batchSizeOrDefault(), 0);
+            checkExpressions(spec, probeSpec);
+            boolean immutable = spec.from() != null || immutable(table, resolved);
+            String derived = resolved.stream()
+                    .map(a -> "t." + a.quoted() + " IS DISTINCT FROM CAST((" + a.expression() + ") AS " + a.type() + ")")
+                    .collect(Collectors.joining(" OR "));
+            String predicate;
+            if (immutable) {
+                predicate = spec.where() == null ? derived : "(" + spec.where() + ") AND (" + derived + ")";
+            } else if (spec.where() != null) {
+                predicate = spec.where();
+            } else {
+                throw new InvalidExpressionException("where", "--set " + resolved.stream().map(ResolvedAssignment::expression)
+                        .collect(Collectors.joining(", ")) + " is not immutable (now(), random(), nextval(), casts that depend on the "
+                        + "time zone…), so rows can never be recognised as done; give --where that selects only rows still to do, "
+                        + "e.g. --where \"" + resolved.get(0).column() + " IS NULL\"");
+            }
+            ResolvedSpec result = new ResolvedSpec(table.name(), keys, resolved, spec.from(), spec.join(), predicate, immutable,
+                    spec.batchSizeOrDefault(), spec.chunkSize() == null ? 0 : spec.chunkSize());
+            explain("set", "EXPLAIN " + new BatchSql(result).batch(false, false), true);
+            return new Validated(result, table);
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(autocommit);
+        }
+    }
+
+    private List<KeyColumn> key(BackfillSpec spec, TableInfo table) {
+        List<String> names;
+        if (spec.key() != null && !spec.key().isBlank()) {
+            names = Identifier.parseList("key", spec.key());
+            for (String n : names) {
+                if (table.column(n).isEmpty()) {
+                    throw new UnknownColumnException("key", n, table.name().toString(), Suggestions.closest(n, table.columns().keySet()).orElse(null));
+                }
+            }
+            boolean unique = table.primaryKey().size() == names.size() && Set.copyOf(table.primaryKey()).equals(Set.copyOf(names))
+                    || table.uniqueKeys().stream().anyMatch(u -> u.size() == names.size() && Set.copyOf(u).equals(Set.copyOf(names)));
+            if (!unique) {
+                throw new NoUsableKeyException("--key " + spec.key() + " is not unique on " + table.name()
+                        + ": it needs a primary key or a valid unique index on exactly these columns");
+            }
+            List<String> nullable = names.stream().filter(n -> !table.columns().get(n).notNull()).toList();
+            if (!nullable.isEmpty()) {
+                throw new NoUsableKeyException("--key column(s) " + nullable + " of " + table.name() + " allow NULL; a key must be NOT NULL");
+            }
+        } else if (!table.primaryKey().isEmpty()) {
+            names = table.primaryKey();
+        } else {
+            List<List<String>> candidates = table.uniqueKeys().stream()
+                    .filter(u -> u.stream().allMatch(c -> table.columns().get(c).notNull())).toList();
+            throw new NoUsableKeyException(table.name() + " has no primary key; "
+                    + (candidates.isEmpty() ? "add one, or a unique index on NOT NULL columns, and pass it with --key"
+                    : "pass a unique NOT NULL column set with --key, e.g. --key " + String.join(",", candidates.get(0))));
+        }
+        return names.stream().map(n -> new KeyColumn(n, table.columns().get(n).type())).toList();
+    }
+
+    /** Checks each expression on its own first, so the error names the option that is wrong. */
+    private void checkExpressions(BackfillSpec spec, ResolvedSpec probe) throws SQLException {
+        String from = probe.table().sql() + " t" + (probe.hasJoin() ? ", " + probe.from() : "");
+        if (probe.hasJoin()) {
+            explain("from", "EXPLAIN SELECT 1 FROM " + from, false);
+            explain("join", "EXPLAIN SELECT 1 FROM " + from + " WHERE (" + probe.join() + ")::boolean", false);
+        }
+        for (ResolvedAssignment a : probe.assignments()) {
+            explain("set", "EXPLAIN SELECT CAST((" + a.expression() + ") AS " + a.type() + ") FROM " + from, false);
+        }
+        if (spec.where() != null) {
+            explain("where", "EXPLAIN SELECT 1 FROM " + from + " WHERE (" + spec.where() + ")::boolean", false);
+        }
+    }
+
+    private void explain(String field, String sql, boolean withLimit) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql)) {
+            if (withLimit) {
+                ps.setInt(1, 1);
+            }
+            ps.execute();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw new InvalidExpressionException(field, "--" + field + " is not valid for this table: " + firstLine(e.getMessage()));
+        }
+    }
+
+    /**
+     * True when every expression is immutable, so {@code col IS DISTINCT FROM expr} becomes false once a row is
+     * done. PostgreSQL decides, not a parser of ours: a stored generated column on an empty copy of the table must be
+     * immutable (SQLSTATE 42P17 otherwise). Other errors (subqueries, …) cannot be probed this way and count as
+     * immutable; EXPLAIN has already checked the SQL itself.
+     */
+    private boolean immutable(TableInfo table, List<ResolvedAssignment> assignments) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            st.execute("SAVEPOINT pgbf_probe");
+            st.execute("CREATE TEMP TABLE pgbf_probe (LIKE " + table.name().sql() + ") ON COMMIT DROP");
+            int i = 0;
+            for (ResolvedAssignment a : assignments) {
+                st.execute("SAVEPOINT pgbf_col");
+                try {
+                    st.execute("ALTER TABLE pgbf_probe ADD COLUMN " + Identifier.quote("pgbf_x" + i++) + " " + a.type()
+                            + " GENERATED ALWAYS AS (CAST((" + a.expression() + ") AS " + a.type() + ")) STORED");
+                } catch (SQLException e) {
+                    st.execute("ROLLBACK TO SAVEPOINT pgbf_col");
+                    if ("42P17".equals(e.getSQLState())) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } finally {
+            try (Statement st = connection.createStatement()) {
+                st.execute("ROLLBACK TO SAVEPOINT pgbf_probe");
+            }
+        }
+    }
+
+    /** Planner's estimate of the rows the predicate selects (no scan). */
+    public long estimateRows(ResolvedSpec spec) throws SQLException {
+        String sql = "EXPLAIN (FORMAT JSON) SELECT 1 FROM " + spec.table().sql() + " t" + (spec.hasJoin() ? ", " + spec.from() : "")
+                + " WHERE " + (spec.hasJoin() ? "(" + spec.join() + ") AND " : "") + "(" + spec.predicate() + ")";
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            var plan = dev.pgbackfill.job.Json.MAPPER.readTree(rs.getString(1));
+            return plan.get(0).get("Plan").get("Plan Rows").asLong();
+        }
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return (nl < 0 ? message : message.substring(0, nl)).replaceFirst("^ERROR: ", "");
+    }
+}

@@ -1,0 +1,231 @@
+package dev.pgbackfill.worker;
+
+import dev.pgbackfill.chunk.ChunkRequest;
+import dev.pgbackfill.chunk.ChunkTopic;
+import dev.pgbackfill.job.JobStore;
+import dev.pgbackfill.spec.BatchSql;
+import dev.pgbackfill.worker.apply.BatchApplier;
+import dev.pgbackfill.worker.apply.ChunkRunner;
+import dev.pgbackfill.worker.lease.ChunkLease;
+import dev.pgbackfill.worker.lease.LeaseStore;
+import dev.pgbackfill.worker.throttle.Throttle;
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker: a Kafka consumer in the workers' group and {@code threads} runner threads. The consumer claims each
+ * request's chunk in PostgreSQL and hands it to a free runner; it commits the request's offset once claimed (the
+ * lease, not Kafka, protects the chunk from then on) and pauses its partitions while every runner is busy, so it
+ * keeps polling and is never evicted by {@code max.poll.interval.ms}.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    private final String id;
+    private final DataSource dataSource;
+    private final ChunkTopic topic;
+    private final WorkerSettings settings;
+    private final LeaseStore leases;
+    private final ChunkRunner runner;
+    private final JobStore jobs;
+    private final Map<Long, BatchSql> specs = new ConcurrentHashMap<>();
+    private final ExecutorService runners;
+    private final AtomicInteger busy = new AtomicInteger();
+    private final AtomicLong chunksDone = new AtomicLong();
+    private final Thread consumerThread;
+    private volatile boolean stopping;
+    private volatile KafkaConsumer<String, byte[]> consumer;
+    private long lastHeartbeat;
+
+    public Worker(DataSource dataSource, ChunkTopic topic, WorkerSettings settings, Throttle throttle) {
+        this.id = hostName() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.dataSource = dataSource;
+        this.topic = topic;
+        this.settings = settings;
+        this.leases = new LeaseStore(dataSource, id, settings.leaseDuration());
+        this.jobs = new JobStore(dataSource);
+        this.runner = new ChunkRunner(new BatchApplier(dataSource, leases), leases, this::spec, throttle, settings, () -> stopping);
+        this.runners = Executors.newFixedThreadPool(settings.threads(), r -> new Thread(r, "pgbackfill-runner-" + id));
+        this.consumerThread = new Thread(this::consume, "pgbackfill-consumer-" + id);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public long chunksDone() {
+        return chunksDone.get();
+    }
+
+    public Worker start() {
+        topic.ensureExists();
+        consumerThread.start();
+        return this;
+    }
+
+    private BatchSql spec(long jobId) {
+        return specs.computeIfAbsent(jobId, j -> new BatchSql(jobs.resolvedSpec(j)));
+    }
+
+    private void consume() {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(topic.consumerProps(id, settings.threads()))) {
+            consumer = c;
+            c.subscribe(List.of(topic.name()));
+            boolean paused = false;
+            while (!stopping) {
+                heartbeat();
+                boolean full = busy.get() >= settings.threads();
+                if (full && !paused) {
+                    c.pause(c.assignment());
+                    paused = true;
+                } else if (!full && paused) {
+                    c.resume(c.paused());
+                    paused = false;
+                }
+                ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(200));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                Map<TopicPartition, OffsetAndMetadata> done = new HashMap<>();
+                for (TopicPartition tp : records.partitions()) {
+                    for (ConsumerRecord<String, byte[]> r : records.records(tp)) {
+                        if (busy.get() >= settings.threads() || stopping) {
+                            c.seek(tp, r.offset()); // not taken: read it again when a runner is free
+                            break;
+                        }
+                        if (!dispatch(r)) {
+                            c.seek(tp, r.offset());
+                            break;
+                        }
+                        done.put(tp, new OffsetAndMetadata(r.offset() + 1));
+                    }
+                }
+                if (!done.isEmpty()) {
+                    c.commitSync(done);
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            log.error("worker {}: consumer stopped: {}", id, e.toString());
+        } finally {
+            consumer = null;
+        }
+    }
+
+    /** Claims the request's chunk and starts it; false when the database could not be asked (retry later). */
+    private boolean dispatch(ConsumerRecord<String, byte[]> record) {
+        ChunkRequest request;
+        try {
+            request = ChunkRequest.fromBytes(record.value());
+        } catch (RuntimeException e) {
+            log.warn("worker {}: ignoring malformed record at {}-{}@{}", id, record.topic(), record.partition(), record.offset());
+            return true;
+        }
+        Optional<ChunkLease> lease;
+        try {
+            lease = leases.claim(request);
+        } catch (SQLException e) {
+            log.warn("worker {}: cannot claim job {} chunk {}: {}", id, request.jobId(), request.chunkNo(), e.toString());
+            sleepQuietly(Duration.ofSeconds(1));
+            return false;
+        }
+        if (lease.isEmpty()) {
+            return true; // duplicate, finished, leased elsewhere or job not running
+        }
+        busy.incrementAndGet();
+        runners.execute(() -> {
+            try {
+                ChunkRunner.Outcome outcome = runner.run(lease.get());
+                if (outcome == ChunkRunner.Outcome.DONE) {
+                    chunksDone.incrementAndGet();
+                }
+                log.debug("worker {}: {} -> {}", id, lease.get().describe(), outcome);
+            } finally {
+                busy.decrementAndGet();
+            }
+        });
+        return true;
+    }
+
+    private void heartbeat() {
+        long now = System.nanoTime();
+        if (now - lastHeartbeat < TimeUnit.SECONDS.toNanos(5)) {
+            return;
+        }
+        lastHeartbeat = now;
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO pgbackfill.worker (id, host, pid, threads) VALUES (?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()""")) {
+            ps.setString(1, id);
+            ps.setString(2, hostName());
+            ps.setLong(3, ProcessHandle.current().pid());
+            ps.setInt(4, settings.threads());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            log.debug("worker {}: heartbeat failed: {}", id, e.toString());
+        }
+    }
+
+    /** Stops taking chunks; running chunks stop after their current batch and are released at their checkpoint. */
+    @Override
+    public void close() {
+        stopping = true;
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            consumerThread.join(TimeUnit.SECONDS.toMillis(30));
+            runners.shutdown();
+            runners.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try (Connection conn = dataSource.getConnection(); PreparedStatement ps = conn.prepareStatement("DELETE FROM pgbackfill.worker WHERE id = ?")) {
+            ps.setString(1, id);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            log.debug("worker {}: could not deregister: {}", id, e.toString());
+        }
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "unknown-host";
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package dev.pgbackfill.worker.apply;
+
+import java.util.List;
+
+/**
+ * @param updated rows changed by the batch
+ * @param locked  rows the batch selected and locked (0 = nothing left after the cursor that was not held by others)
+ * @param lastKey the highest key locked, the new cursor; null when nothing was locked
+ */
+public record BatchResult(long updated, long locked, List<String> lastKey) {
+}

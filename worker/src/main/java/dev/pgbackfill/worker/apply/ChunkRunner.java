@@ -1,0 +1,159 @@
+package dev.pgbackfill.worker.apply;
+
+import dev.pgbackfill.spec.BatchSql;
+import dev.pgbackfill.worker.WorkerSettings;
+import dev.pgbackfill.worker.lease.ChunkLease;
+import dev.pgbackfill.worker.lease.JobStoppedException;
+import dev.pgbackfill.worker.lease.LeaseLostException;
+import dev.pgbackfill.worker.lease.LeaseStore;
+import dev.pgbackfill.worker.throttle.Throttle;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Works one chunk to the end: a forward pass of batches from its checkpoint to the end of its range, then sweeps
+ * of the whole range until no row in it still matches the predicate. Rows that SKIP LOCKED passed over (held by
+ * other sessions) are caught by the sweeps; rows still held after {@code maxSweeps} are reported as stuck.
+ */
+public final class ChunkRunner {
+    private static final Logger log = LoggerFactory.getLogger(ChunkRunner.class);
+    private static final int MAX_CONSECUTIVE_TIMEOUTS = 12;
+    private static final int STUCK_SAMPLE = 1_000;
+
+    private final BatchApplier applier;
+    private final LeaseStore leases;
+    private final LongFunction<BatchSql> specs;
+    private final Throttle throttle;
+    private final WorkerSettings settings;
+    private final BooleanSupplier stopping;
+    private final Retry retry;
+
+    public ChunkRunner(BatchApplier applier, LeaseStore leases, LongFunction<BatchSql> specs, Throttle throttle,
+                       WorkerSettings settings, BooleanSupplier stopping) {
+        this.applier = applier;
+        this.leases = leases;
+        this.specs = specs;
+        this.throttle = throttle;
+        this.settings = settings;
+        this.stopping = stopping;
+        this.retry = Retry.of("batch", RetryConfig.custom()
+                .maxAttempts(6)
+                .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(100), 2.0))
+                .retryOnException(SqlErrors::isTransient)
+                .build());
+    }
+
+    /** How a chunk run ended. */
+    public enum Outcome { DONE, STUCK, RELEASED, LEASE_LOST }
+
+    public Outcome run(ChunkLease lease) {
+        try {
+            BatchSql sql = specs.apply(lease.jobId());
+            int limit = sql.spec().batchSize();
+            limit = pass(sql, lease, lease.cursor(), limit);
+            for (int sweep = 1; ; sweep++) {
+                List<List<String>> remaining = applier.remaining(sql, lease.lo(), lease.hi(), STUCK_SAMPLE);
+                if (remaining.isEmpty()) {
+                    return leases.complete(lease, sweep - 1) ? Outcome.DONE : Outcome.LEASE_LOST;
+                }
+                if (sweep > settings.maxSweeps()) {
+                    log.warn("{}: {}{} row(s) still match after {} sweeps (locked by other sessions?); reporting them stuck",
+                            lease.describe(), remaining.size() == STUCK_SAMPLE ? "at least " : "", remaining.size(), sweep - 1);
+                    return leases.markStuck(lease, remaining.size(), remaining.subList(0, Math.min(20, remaining.size())), sweep - 1)
+                            ? Outcome.STUCK : Outcome.LEASE_LOST;
+                }
+                if (sweep > 1) {
+                    waitRenewing(lease, backoff(sweep - 1));
+                }
+                limit = pass(sql, lease, lease.lo(), limit);
+            }
+        } catch (LeaseLostException e) {
+            log.warn(e.getMessage());
+            return Outcome.LEASE_LOST;
+        } catch (JobStoppedException e) {
+            log.info("{}: job is {}, chunk released at its checkpoint", lease.describe(), e.state());
+            return release(lease, false);
+        } catch (StopRequested e) {
+            return release(lease, true);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return release(lease, true);
+        } catch (Exception e) {
+            log.warn("{}: giving the chunk back after an error: {}", lease.describe(), e.toString());
+            return release(lease, false);
+        }
+    }
+
+    /** Batches from {@code start} to the end of the range; returns the batch size it ended with. */
+    private int pass(BatchSql sql, ChunkLease lease, List<String> start, int limit) throws Exception {
+        List<String> cursor = start;
+        int timeouts = 0;
+        while (true) {
+            if (stopping.getAsBoolean()) {
+                throw new StopRequested();
+            }
+            throttle.beforeBatch(lease.jobId(), limit);
+            BatchResult result;
+            try {
+                List<String> from = cursor;
+                int n = limit;
+                result = retry.executeCallable(() -> applier.apply(sql, lease, from, n));
+                timeouts = 0;
+            } catch (SQLException e) {
+                if (!SqlErrors.isTimeout(e) || ++timeouts > MAX_CONSECUTIVE_TIMEOUTS) {
+                    throw e;
+                }
+                limit = Math.max(1, limit / 2);
+                log.info("{}: batch hit {} (SQLSTATE {}); retrying with {} rows", lease.describe(),
+                        "55P03".equals(e.getSQLState()) ? "lock_timeout" : "statement_timeout", e.getSQLState(), limit);
+                continue;
+            }
+            if (result.locked() == 0) {
+                return limit;
+            }
+            cursor = result.lastKey();
+        }
+    }
+
+    private Duration backoff(int attempt) {
+        long ms = settings.sweepBackoff().toMillis() << Math.min(attempt - 1, 20);
+        return Duration.ofMillis(Math.min(ms, 5_000));
+    }
+
+    private void waitRenewing(ChunkLease lease, Duration wait) throws Exception {
+        long until = System.nanoTime() + wait.toNanos();
+        long step = Math.max(50, settings.leaseDuration().toMillis() / 3);
+        while (System.nanoTime() < until) {
+            if (stopping.getAsBoolean()) {
+                throw new StopRequested();
+            }
+            Thread.sleep(Math.min(step, Math.max(1, (until - System.nanoTime()) / 1_000_000)));
+            if (!leases.renew(lease)) {
+                throw new LeaseLostException(lease);
+            }
+        }
+    }
+
+    private Outcome release(ChunkLease lease, boolean soon) {
+        try {
+            return leases.release(lease, soon) ? Outcome.RELEASED : Outcome.LEASE_LOST;
+        } catch (SQLException e) {
+            log.warn("{}: could not release the chunk ({}); its lease will expire", lease.describe(), e.toString());
+            return Outcome.RELEASED;
+        }
+    }
+
+    private static final class StopRequested extends Exception {
+        StopRequested() {
+            super(null, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.pgbackfill.worker.lease;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A worker's claim on one chunk. {@code token} is the fence: every checkpoint must present it, and a new claim
+ * (after this lease expired) replaces it, so a stale worker's next commit fails.
+ */
+public record ChunkLease(long jobId, int chunkNo, UUID token, List<String> lo, List<String> hi, List<String> cursor) {
+    public String describe() {
+        return "job " + jobId + " chunk " + chunkNo;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.pgbackfill.worker.lease;
+
+import dev.pgbackfill.chunk.ChunkRequest;
+import dev.pgbackfill.job.JobState;
+import dev.pgbackfill.job.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** Claims, renews, checkpoints and releases chunk leases in {@code pgbackfill.chunk}. */
+public final class LeaseStore {
+    private final DataSource dataSource;
+    private final String owner;
+    private final Duration leaseDuration;
+
+    public LeaseStore(DataSource dataSource, String owner, Duration leaseDuration) {
+        this.dataSource = dataSource;
+        this.owner = owner;
+        this.leaseDuration = leaseDuration;
+    }
+
+    public Duration leaseDuration() {
+        return leaseDuration;
+    }
+
+    /**
+     * Claims a chunk if its job is RUNNING and nobody holds a live lease on it. Returns empty for a duplicate or
+     * stale request (chunk done, leased by another worker, job paused): such requests are simply dropped.
+     */
+    public Optional<ChunkLease> claim(ChunkRequest request) throws SQLException {
+        UUID token = UUID.randomUUID();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("""
+                     UPDATE pgbackfill.chunk c
+                        SET state = 'RUNNING', lease_token = ?, lease_owner = ?, lease_expires_at = now() + ? * interval '1 millisecond',
+                            attempts = c.attempts + 1, started_at = coalesce(c.started_at, now()), updated_at = now()
+                       FROM pgbackfill.job j
+                      WHERE c.job_id = ? AND c.chunk_no = ? AND j.id = c.job_id AND j.state = 'RUNNING'
+                        AND (c.state = 'PENDING' OR (c.state = 'RUNNING' AND c.lease_expires_at < now()))
+                  RETURNING c.lo::text, c.hi::text, c.cursor::text""")) {
+            ps.setObject(1, token);
+            ps.setString(2, owner);
+            ps.setLong(3, leaseDuration.toMillis());
+            ps.setLong(4, request.jobId());
+            ps.setInt(5, request.chunkNo());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new ChunkLease(request.jobId(), request.chunkNo(), token, key(rs.getString(1)), key(rs.getString(2)),
+                        key(rs.getString(3))));
+            }
+        }
+    }
+
+    /**
+     * The fence and checkpoint of one batch, run inside the batch's transaction after its UPDATE: records the
+     * cursor and counts and extends the lease, only if this worker still holds the lease token. The job row is
+     * read FOR SHARE, so a pause or cancel waits for batches in flight and no batch commits after it.
+     *
+     * @throws LeaseLostException  when the token no longer matches (the caller must roll back)
+     * @throws JobStoppedException when the job is not RUNNING (the caller must roll back)
+     */
+    public void checkpoint(Connection c, ChunkLease lease, List<String> cursor, long rows) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                WITH j AS (SELECT state FROM pgbackfill.job WHERE id = ? FOR SHARE)
+                UPDATE pgbackfill.chunk c
+                   SET cursor = coalesce(?::jsonb, c.cursor), rows_done = c.rows_done + ?, batches = c.batches + 1,
+                       lease_expires_at = now() + ? * interval '1 millisecond', updated_at = now()
+                  FROM j
+                 WHERE c.job_id = ? AND c.chunk_no = ? AND c.lease_token = ?
+             RETURNING j.state""")) {
+            ps.setLong(1, lease.jobId());
+            ps.setString(2, cursor == null ? null : Json.write(cursor));
+            ps.setLong(3, rows);
+            ps.setLong(4, leaseDuration.toMillis());
+            ps.setLong(5, lease.jobId());
+            ps.setInt(6, lease.chunkNo());
+            ps.setObject(7, lease.token());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new LeaseLostException(lease);
+                }
+                JobState state = JobState.valueOf(rs.getString(1));
+                if (state != JobState.RUNNING) {
+                    throw new JobStoppedException(lease.jobId(), state);
+                }
+            }
+        }
+    }
+
+    /** Extends the lease while the worker waits (throttle, backoff); false when it was lost. */
+    public boolean renew(ChunkLease lease) throws SQLException {
+        return update(lease, "lease_expires_at = now() + " + leaseDuration.toMillis() + " * interval '1 millisecond'", null) == 1;
+    }
+
+    /** The chunk's whole range was verified: nothing in it matches the predicate any more. */
+    public boolean complete(ChunkLease lease, int sweeps) throws SQLException {
+        return update(lease, "state = 'DONE', finished_at = now(), stuck_rows = 0, stuck_keys = NULL, sweeps = sweeps + " + sweeps
+                + ", lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL", null) == 1;
+    }
+
+    /** Rows in the range stayed locked (or kept matching) through every sweep: report them, never drop them. */
+    public boolean markStuck(ChunkLease lease, long rows, List<List<String>> sampleKeys, int sweeps) throws SQLException {
+        return update(lease, "state = 'STUCK', finished_at = now(), stuck_rows = " + rows + ", stuck_keys = ?::jsonb, sweeps = sweeps + " + sweeps
+                + ", lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL", Json.write(sampleKeys)) == 1;
+    }
+
+    /**
+     * Gives the chunk back (job paused, worker stopping, database trouble): it becomes PENDING with its checkpoint.
+     * {@code republishSoon}: let the coordinator publish it again at its next tick rather than after the
+     * republish interval.
+     */
+    public boolean release(ChunkLease lease, boolean republishSoon) throws SQLException {
+        return update(lease, "state = 'PENDING', lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL"
+                + (republishSoon ? ", published_at = NULL" : ", published_at = now()"), null) == 1;
+    }
+
+    private int update(ChunkLease lease, String set, String jsonParam) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE pgbackfill.chunk SET " + set
+                     + ", updated_at = now() WHERE job_id = ? AND chunk_no = ? AND lease_token = ?")) {
+            int i = 1;
+            if (jsonParam != null) {
+                ps.setString(i++, jsonParam);
+            }
+            ps.setLong(i++, lease.jobId());
+            ps.setInt(i++, lease.chunkNo());
+            ps.setObject(i, lease.token());
+            return ps.executeUpdate();
+        }
+    }
+
+    private static List<String> key(String json) {
+        return json == null ? null : List.of(Json.read(json, String[].class));
+    }
+}

@@ -1,0 +1,79 @@
+package dev.pgbackfill.worker;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pgbackfill.chunk.ChunkTopic;
+import dev.pgbackfill.coordinator.control.Coordinator;
+import dev.pgbackfill.coordinator.control.CoordinatorSettings;
+import dev.pgbackfill.coordinator.publish.ChunkPublisher;
+import dev.pgbackfill.db.ControlSchema;
+import dev.pgbackfill.db.Database;
+import dev.pgbackfill.db.DbConfig;
+import dev.pgbackfill.job.JobStatus;
+import dev.pgbackfill.spec.BackfillSpec;
+import dev.pgbackfill.testkit.TestDatabase;
+import dev.pgbackfill.testkit.TestKafka;
+import dev.pgbackfill.worker.throttle.Throttle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A coordinator and N workers (separate consumers of one group) on a real database and a real broker. */
+final class Cluster implements AutoCloseable {
+    final HikariDataSource dataSource;
+    final ChunkTopic topic;
+    final ChunkPublisher publisher;
+    final Coordinator coordinator;
+    final List<Worker> workers = new ArrayList<>();
+    private final List<HikariDataSource> workerPools = new ArrayList<>();
+    private final TestDatabase db;
+
+    Cluster(TestDatabase db) {
+        this.db = db;
+        this.dataSource = Database.open(DbConfig.of(db.url(), null, null), 4, "test-coordinator");
+        ControlSchema.install(dataSource);
+        this.topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("chunks"), 4, TestKafka.unique("workers"));
+        topic.ensureExists();
+        this.publisher = new ChunkPublisher(topic);
+        this.coordinator = new Coordinator(dataSource, publisher,
+                new CoordinatorSettings(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(500), 10));
+        coordinator.start();
+    }
+
+    Worker addWorker(WorkerSettings settings) {
+        HikariDataSource pool = Database.open(DbConfig.of(db.url(), null, null), settings.threads() + 2, "test-worker");
+        workerPools.add(pool);
+        Worker w = new Worker(pool, topic, settings, Throttle.NONE).start();
+        workers.add(w);
+        return w;
+    }
+
+    Cluster withWorkers(int n) {
+        for (int i = 0; i < n; i++) {
+            addWorker(WorkerSettings.defaults(1).withSweeps(4, Duration.ofMillis(100)));
+        }
+        return this;
+    }
+
+    long launch(BackfillSpec spec) {
+        return coordinator.launch(spec, "test");
+    }
+
+    JobStatus awaitFinished(long jobId, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JobStatus s = coordinator.status(jobId);
+        while (!s.state().isTerminal() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            s = coordinator.status(jobId);
+        }
+        return s;
+    }
+
+    @Override
+    public void close() {
+        workers.forEach(Worker::close);
+        coordinator.close();
+        publisher.close();
+        workerPools.forEach(HikariDataSource::close);
+        dataSource.close();
+    }
+}
