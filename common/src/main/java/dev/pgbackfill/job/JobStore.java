@@ -109,7 +109,7 @@ public class JobStore {
                 from = JobState.valueOf(rs.getString(1));
             }
         }
-        if (from == to) {
+        if (from == to || isNoOpOnFinished(from, to)) {
             return false;
         }
         if (!to.allowedFrom().contains(from)) {
@@ -137,6 +137,14 @@ public class JobStore {
         }
         event(c, jobId, from, to, actor, reason);
         return true;
+    }
+
+    /**
+     * Pausing or cancelling a job that already finished, or resuming one that succeeded, changes nothing and is not
+     * an error: scripts racing a fast job get the job's state back instead of a failure.
+     */
+    private static boolean isNoOpOnFinished(JobState from, JobState to) {
+        return from.isTerminal() && (to == JobState.PAUSED || to == JobState.CANCELLED || (to == JobState.RUNNING && from == JobState.SUCCEEDED));
     }
 
     private void event(Connection c, long jobId, JobState from, JobState to, String actor, String reason) throws SQLException {
@@ -207,8 +215,8 @@ public class JobStore {
 
     private static JobStatus toStatus(ResultSet rs) throws SQLException {
         long rowsDone = rs.getLong(10);
-        long estimated = Math.max(rs.getLong(4), rowsDone);
         JobState state = JobState.valueOf(rs.getString(2));
+        long estimated = state == JobState.SUCCEEDED ? rowsDone : Math.max(rs.getLong(4), rowsDone);
         double elapsed = rs.getDouble(16);
         double average = rs.getObject(16) == null || elapsed <= 0 ? 0 : rowsDone / elapsed;
         Object recentObj = rs.getObject(15);

@@ -80,7 +80,7 @@ public final class Coordinator implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             SpecValidator validator = new SpecValidator(c);
             SpecValidator.Validated v = validator.validate(spec);
-            long estimate = validator.estimateRows(v.spec());
+            long estimate = validator.estimateRows(v, spec);
             c.setAutoCommit(false);
             jobId = jobs.create(c, spec, v.spec(), estimate, actor);
             c.commit();

@@ -191,10 +191,18 @@ public final class SpecValidator {
         }
     }
 
-    /** Planner's estimate of the rows the predicate selects (no scan). */
-    public long estimateRows(ResolvedSpec spec) throws SQLException {
-        String sql = "EXPLAIN (FORMAT JSON) SELECT 1 FROM " + spec.table().sql() + " t" + (spec.hasJoin() ? ", " + spec.from() : "")
-                + " WHERE " + (spec.hasJoin() ? "(" + spec.join() + ") AND " : "") + "(" + spec.predicate() + ")";
+    /**
+     * Rows the job will likely change, without a scan: the table's row count when every row may need the change
+     * (a derived IS DISTINCT FROM predicate is estimated badly by the planner), else the planner's estimate for the
+     * user's --where and join.
+     */
+    public long estimateRows(Validated v, BackfillSpec spec) throws SQLException {
+        if (spec.where() == null && spec.from() == null && v.table().reltuples() >= 0) {
+            return (long) v.table().reltuples();
+        }
+        ResolvedSpec r = v.spec();
+        String sql = "EXPLAIN (FORMAT JSON) SELECT 1 FROM " + r.table().sql() + " t" + (r.hasJoin() ? ", " + r.from() : "")
+                + " WHERE " + (r.hasJoin() ? "(" + r.join() + ") AND " : "") + (spec.where() == null ? "true" : "(" + spec.where() + ")");
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             var plan = dev.pgbackfill.job.Json.MAPPER.readTree(rs.getString(1));

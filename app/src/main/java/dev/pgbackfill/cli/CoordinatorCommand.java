@@ -1,0 +1,108 @@
+package dev.pgbackfill.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pgbackfill.chunk.ChunkTopic;
+import dev.pgbackfill.coordinator.api.ApiTokens;
+import dev.pgbackfill.coordinator.api.CoordinatorApplication;
+import dev.pgbackfill.coordinator.control.Coordinator;
+import dev.pgbackfill.coordinator.control.CoordinatorSettings;
+import dev.pgbackfill.coordinator.publish.ChunkPublisher;
+import dev.pgbackfill.db.ControlSchema;
+import dev.pgbackfill.db.Database;
+import dev.pgbackfill.embedded.EmbeddedKafka;
+import dev.pgbackfill.error.InvalidInputException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "coordinator", mixinStandardHelpOptions = true,
+        description = "Run the coordinator: REST API (/api), dashboard (/), Prometheus (/actuator/prometheus), planning and monitoring.",
+        footer = {"%nTokens: PGBACKFILL_OPERATOR_TOKEN and PGBACKFILL_VIEWER_TOKEN (comma-separated for several);",
+                "without them random tokens are generated and printed once.",
+                "%nExample:%n  pgbackfill coordinator --db jdbc:postgresql://db/app --kafka kafka:9092 --port 8080"})
+public final class CoordinatorCommand implements Callable<Integer> {
+    @Mixin
+    DbOptions db;
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--embedded-kafka-port", defaultValue = "9092",
+            description = "Port of the in-JVM Kafka broker started when --kafka is absent (default ${DEFAULT-VALUE}).")
+    int embeddedKafkaPort;
+
+    @Option(names = "--verbose", description = "Debug logs and stack traces.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!db.given()) {
+            throw new InvalidInputException("db", "the coordinator needs --db (or PGBACKFILL_DB_URL): the database whose tables it backfills");
+        }
+        ApiTokens tokens = tokens();
+        HikariDataSource dataSource = Database.open(db.config(db.url), 8, "coordinator");
+        ControlSchema.install(dataSource);
+        EmbeddedKafka embedded = null;
+        String bootstrap = kafka.bootstrap;
+        if (!kafka.given()) {
+            embedded = EmbeddedKafka.start(embeddedKafkaPort, kafka.partitions);
+            bootstrap = embedded.bootstrap();
+            System.err.println("pgbackfill: no --kafka given: started an in-JVM Kafka broker at " + bootstrap
+                    + " (workers on this machine: --kafka " + bootstrap + "); not for production");
+        }
+        ChunkTopic topic = kafka.topic(bootstrap);
+        topic.ensureExists();
+        ChunkPublisher publisher = new ChunkPublisher(topic);
+        Coordinator coordinator = new Coordinator(dataSource, publisher, CoordinatorSettings.defaults());
+        coordinator.start();
+        ConfigurableApplicationContext web = CoordinatorApplication.start(coordinator, tokens, port, Map.of());
+        System.err.println("pgbackfill: coordinator ready on http://127.0.0.1:" + port + " (dashboard /, API /api, metrics /actuator/prometheus)");
+
+        CountDownLatch stopped = new CountDownLatch(1);
+        EmbeddedKafka broker = embedded;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            web.close();
+            coordinator.close();
+            publisher.close();
+            if (broker != null) {
+                broker.close();
+            }
+            dataSource.close();
+            stopped.countDown();
+        }, "pgbackfill-shutdown"));
+        stopped.await();
+        return 0;
+    }
+
+    private static ApiTokens tokens() {
+        List<String> operators = split(System.getenv("PGBACKFILL_OPERATOR_TOKEN"));
+        List<String> viewers = split(System.getenv("PGBACKFILL_VIEWER_TOKEN"));
+        if (operators.isEmpty() && viewers.isEmpty()) {
+            SecureRandom random = new SecureRandom();
+            byte[] a = new byte[24];
+            byte[] b = new byte[24];
+            random.nextBytes(a);
+            random.nextBytes(b);
+            operators = List.of("op-" + HexFormat.of().formatHex(a));
+            viewers = List.of("view-" + HexFormat.of().formatHex(b));
+            System.err.println("pgbackfill: no PGBACKFILL_OPERATOR_TOKEN / PGBACKFILL_VIEWER_TOKEN set; generated tokens for this run:");
+            System.err.println("  operator: " + operators.get(0));
+            System.err.println("  viewer:   " + viewers.get(0));
+        }
+        return new ApiTokens(operators, viewers);
+    }
+
+    private static List<String> split(String value) {
+        return value == null ? List.of() : Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,113 @@
+package dev.pgbackfill.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pgbackfill.chunk.ChunkTopic;
+import dev.pgbackfill.coordinator.control.Coordinator;
+import dev.pgbackfill.coordinator.control.CoordinatorSettings;
+import dev.pgbackfill.coordinator.publish.ChunkPublisher;
+import dev.pgbackfill.db.Database;
+import dev.pgbackfill.db.DbConfig;
+import dev.pgbackfill.embedded.EmbeddedKafka;
+import dev.pgbackfill.embedded.EmbeddedPg;
+import dev.pgbackfill.job.JobStatus;
+import dev.pgbackfill.worker.Worker;
+import dev.pgbackfill.worker.WorkerSettings;
+import dev.pgbackfill.worker.throttle.Throttle;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A coordinator and N workers in this process (for {@code run} and {@code demo}), on the given database and
+ * broker, or on an embedded PostgreSQL / in-JVM Kafka when none is given. Closing it stops the workers at their
+ * checkpoints, then the embedded services.
+ */
+final class LocalCluster implements AutoCloseable {
+    final HikariDataSource dataSource;
+    final Coordinator coordinator;
+    private final ChunkPublisher publisher;
+    private final List<Worker> workers = new ArrayList<>();
+    private final EmbeddedKafka kafka;
+
+    private LocalCluster(HikariDataSource dataSource, ChunkTopic topic, EmbeddedKafka kafka, int workerCount) {
+        this.dataSource = dataSource;
+        this.kafka = kafka;
+        topic.ensureExists();
+        this.publisher = new ChunkPublisher(topic);
+        this.coordinator = new Coordinator(dataSource, publisher, CoordinatorSettings.defaults());
+        coordinator.start();
+        for (int i = 0; i < workerCount; i++) {
+            workers.add(new Worker(dataSource, topic, WorkerSettings.defaults(1), Throttle.NONE).start());
+        }
+    }
+
+    /** Starts the in-JVM broker unless {@code --kafka} was given, then the coordinator and workers. */
+    static LocalCluster start(HikariDataSource dataSource, KafkaOptions kafkaOptions, int workerCount, PrintStream err) {
+        EmbeddedKafka kafka = null;
+        String bootstrap = kafkaOptions.bootstrap;
+        if (!kafkaOptions.given()) {
+            kafka = EmbeddedKafka.start(0, kafkaOptions.partitions);
+            bootstrap = kafka.bootstrap();
+            err.println("pgbackfill: no --kafka given: using an in-JVM Kafka broker at " + bootstrap + " for this run only (not for production)");
+        }
+        try {
+            return new LocalCluster(dataSource, kafkaOptions.topic(bootstrap), kafka, workerCount);
+        } catch (RuntimeException e) {
+            if (kafka != null) {
+                kafka.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Opens the pool on --db, or on a fresh embedded PostgreSQL when --db was not given. */
+    static Db openDatabase(DbOptions options, int poolSize, PrintStream err) {
+        if (options.given()) {
+            return new Db(Database.open(options.config(options.url), poolSize, "cli"), null);
+        }
+        err.println("pgbackfill: no --db given: starting an embedded PostgreSQL for this run only (its data is discarded at exit)");
+        EmbeddedPg pg = EmbeddedPg.start();
+        try {
+            return new Db(Database.open(DbConfig.of(pg.url("postgres"), null, null), poolSize, "cli"), pg);
+        } catch (RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+    }
+
+    record Db(HikariDataSource dataSource, EmbeddedPg embedded) implements AutoCloseable {
+        @Override
+        public void close() {
+            dataSource.close();
+            if (embedded != null) {
+                embedded.close();
+            }
+        }
+    }
+
+    /** Waits until the job is SUCCEEDED, FAILED or CANCELLED, reporting its status about once a second. */
+    JobStatus await(long jobId, Consumer<JobStatus> onProgress) throws InterruptedException {
+        JobStatus s = coordinator.status(jobId);
+        long last = 0;
+        while (!s.state().isTerminal()) {
+            if (System.nanoTime() - last > 1_000_000_000L) {
+                onProgress.accept(s);
+                last = System.nanoTime();
+            }
+            Thread.sleep(100);
+            s = coordinator.status(jobId);
+        }
+        return s;
+    }
+
+    @Override
+    public void close() {
+        workers.forEach(Worker::close);
+        coordinator.close();
+        publisher.close();
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+}

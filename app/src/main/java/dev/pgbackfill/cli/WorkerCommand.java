@@ -1,0 +1,65 @@
+package dev.pgbackfill.cli;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pgbackfill.db.ControlSchema;
+import dev.pgbackfill.db.Database;
+import dev.pgbackfill.error.InvalidInputException;
+import dev.pgbackfill.worker.Worker;
+import dev.pgbackfill.worker.WorkerSettings;
+import dev.pgbackfill.worker.throttle.Throttle;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "worker", mixinStandardHelpOptions = true,
+        description = "Run a worker: takes chunk requests from Kafka and applies them in fenced, checkpointed batches.",
+        footer = {"%nStart as many as you like, on any machine; they share the work as one consumer group.",
+                "%nExample:%n  pgbackfill worker --db jdbc:postgresql://db/app --kafka kafka:9092 --threads 4"})
+public final class WorkerCommand implements Callable<Integer> {
+    @Mixin
+    DbOptions db;
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--threads", defaultValue = "2", description = "Chunks this worker runs at once (default ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--lease-seconds", defaultValue = "30",
+            description = "Lease on a chunk; if this worker dies, another resumes its chunk after this (default ${DEFAULT-VALUE}).")
+    int leaseSeconds;
+
+    @Option(names = "--verbose", description = "Debug logs and stack traces.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!db.given()) {
+            throw new InvalidInputException("db", "a worker needs --db (or PGBACKFILL_DB_URL)");
+        }
+        if (!kafka.given()) {
+            throw new InvalidInputException("kafka", "a worker needs --kafka (or PGBACKFILL_KAFKA): the coordinator prints the address of its broker");
+        }
+        if (threads < 1 || threads > 256) {
+            throw new InvalidInputException("threads", "--threads must be between 1 and 256, got " + threads);
+        }
+        if (leaseSeconds < 2) {
+            throw new InvalidInputException("leaseSeconds", "--lease-seconds must be at least 2, got " + leaseSeconds);
+        }
+        HikariDataSource dataSource = Database.open(db.config(db.url), threads + 2, "worker");
+        ControlSchema.install(dataSource);
+        Worker worker = new Worker(dataSource, kafka.topic(kafka.bootstrap),
+                WorkerSettings.defaults(threads).withLease(Duration.ofSeconds(leaseSeconds)), Throttle.NONE).start();
+        System.err.println("pgbackfill: worker " + worker.id() + " started with " + threads + " thread(s), Kafka " + kafka.bootstrap);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            worker.close(); // running chunks stop after their batch and are released at their checkpoints
+            dataSource.close();
+            stopped.countDown();
+        }, "pgbackfill-shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.pgbackfill.coordinator.api;
+
+import dev.pgbackfill.error.InvalidInputException;
+import dev.pgbackfill.error.JobNotFoundException;
+import dev.pgbackfill.error.UnreachableException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+
+/** Errors as JSON {@code {status, error, field}}: 400 bad input, 404 unknown job, 503 a dependency is down. */
+@RestControllerAdvice
+public class ApiErrors {
+
+    @ExceptionHandler(JobNotFoundException.class)
+    ResponseEntity<Map<String, Object>> notFound(JobNotFoundException e) {
+        return body(HttpStatus.NOT_FOUND, e.getMessage(), e.field());
+    }
+
+    @ExceptionHandler(InvalidInputException.class)
+    ResponseEntity<Map<String, Object>> invalid(InvalidInputException e) {
+        return body(HttpStatus.BAD_REQUEST, e.getMessage(), e.field());
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    ResponseEntity<Map<String, Object>> unreadable(HttpMessageNotReadableException e) {
+        return body(HttpStatus.BAD_REQUEST, "the request body is not valid JSON for this endpoint", null);
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<Map<String, Object>> badPath(MethodArgumentTypeMismatchException e) {
+        return body(HttpStatus.BAD_REQUEST, "'" + e.getValue() + "' is not a valid " + e.getName(), e.getName());
+    }
+
+    @ExceptionHandler(UnreachableException.class)
+    ResponseEntity<Map<String, Object>> unreachable(UnreachableException e) {
+        return body(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), null);
+    }
+
+    private static ResponseEntity<Map<String, Object>> body(HttpStatus status, String message, String field) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", status.value());
+        m.put("error", message);
+        if (field != null) {
+            m.put("field", field);
+        }
+        return ResponseEntity.status(status).body(m);
+    }
+}

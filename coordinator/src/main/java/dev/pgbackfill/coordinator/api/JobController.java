@@ -1,0 +1,75 @@
+package dev.pgbackfill.coordinator.api;
+
+import dev.pgbackfill.coordinator.control.Coordinator;
+import dev.pgbackfill.job.JobEvent;
+import dev.pgbackfill.job.JobStatus;
+import dev.pgbackfill.spec.BackfillSpec;
+import java.security.Principal;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Jobs: list, launch, status, events, pause / resume / cancel. The CLI's client commands call exactly these. */
+@RestController
+@RequestMapping("/api/jobs")
+public class JobController {
+    private final Coordinator coordinator;
+
+    public JobController(Coordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    /** Optional body of pause / resume / cancel. */
+    public record Reason(String reason) {
+    }
+
+    @GetMapping
+    public List<JobStatus> list() {
+        return coordinator.jobs().list();
+    }
+
+    @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
+    public JobStatus launch(@RequestBody BackfillSpec spec, Principal who) {
+        long id = coordinator.launch(spec, actor(who));
+        return coordinator.status(id);
+    }
+
+    @GetMapping("/{id}")
+    public JobStatus status(@PathVariable long id) {
+        return coordinator.status(id);
+    }
+
+    @GetMapping("/{id}/events")
+    public List<JobEvent> events(@PathVariable long id) {
+        return coordinator.jobs().events(id);
+    }
+
+    @PostMapping("/{id}/pause")
+    public JobStatus pause(@PathVariable long id, @RequestBody(required = false) Reason reason, Principal who) {
+        coordinator.pause(id, actor(who), reason == null ? null : reason.reason());
+        return coordinator.status(id);
+    }
+
+    @PostMapping("/{id}/resume")
+    public JobStatus resume(@PathVariable long id, @RequestBody(required = false) Reason reason, Principal who) {
+        coordinator.resume(id, actor(who), reason == null ? null : reason.reason());
+        return coordinator.status(id);
+    }
+
+    @PostMapping("/{id}/cancel")
+    public JobStatus cancel(@PathVariable long id, @RequestBody(required = false) Reason reason, Principal who) {
+        coordinator.cancel(id, actor(who), reason == null ? null : reason.reason());
+        return coordinator.status(id);
+    }
+
+    private static String actor(Principal who) {
+        return "api:" + (who == null ? "anonymous" : who.getName());
+    }
+}

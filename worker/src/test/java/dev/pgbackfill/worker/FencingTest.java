@@ -1,0 +1,86 @@
+package dev.pgbackfill.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pgbackfill.chunk.ChunkRequest;
+import dev.pgbackfill.coordinator.control.Coordinator;
+import dev.pgbackfill.coordinator.control.CoordinatorSettings;
+import dev.pgbackfill.coordinator.publish.ChunkPublisher;
+import dev.pgbackfill.chunk.ChunkTopic;
+import dev.pgbackfill.db.ControlSchema;
+import dev.pgbackfill.db.Database;
+import dev.pgbackfill.db.DbConfig;
+import dev.pgbackfill.job.JobStore;
+import dev.pgbackfill.spec.BackfillSpec;
+import dev.pgbackfill.spec.BatchSql;
+import dev.pgbackfill.testkit.TestDatabase;
+import dev.pgbackfill.testkit.TestKafka;
+import dev.pgbackfill.worker.apply.BatchApplier;
+import dev.pgbackfill.worker.apply.BatchResult;
+import dev.pgbackfill.worker.lease.ChunkLease;
+import dev.pgbackfill.worker.lease.LeaseLostException;
+import dev.pgbackfill.worker.lease.LeaseStore;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** A worker that lost its lease cannot commit: the fence is the lease token checked in the batch's transaction. */
+class FencingTest {
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    @Test
+    void staleWorkersBatchIsRolledBackAfterAnotherWorkerClaimedTheChunk() throws Exception {
+        db.exec("CREATE TABLE f (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO f SELECT g, g FROM generate_series(1, 1000) g");
+        try (HikariDataSource ds = Database.open(DbConfig.of(db.url(), null, null), 4, "fencing")) {
+            ControlSchema.install(ds);
+            ChunkTopic topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("fence"), 1, TestKafka.unique("g"));
+            topic.ensureExists();
+            long job;
+            try (ChunkPublisher publisher = new ChunkPublisher(topic);
+                 Coordinator coordinator = new Coordinator(ds, publisher, CoordinatorSettings.defaults())) {
+                job = coordinator.launch(new BackfillSpec("f", List.of("b = a"), null, null, null, null, 100, null), "test");
+            }
+            LeaseStore stale = new LeaseStore(ds, "stale-worker", Duration.ofSeconds(30));
+            LeaseStore fresh = new LeaseStore(ds, "fresh-worker", Duration.ofSeconds(30));
+            BatchSql sql = new BatchSql(new JobStore(ds).resolvedSpec(job));
+
+            ChunkLease staleLease = stale.claim(new ChunkRequest(job, 0)).orElseThrow();
+            BatchResult first = new BatchApplier(ds, stale).apply(sql, staleLease, staleLease.cursor(), 100);
+            assertThat(first.updated()).isEqualTo(100);
+            // the stale worker stalls past its lease; another worker claims the chunk and continues from the checkpoint
+            db.exec("UPDATE pgbackfill.chunk SET lease_expires_at = now() - interval '1 second' WHERE job_id = " + job);
+            ChunkLease freshLease = fresh.claim(new ChunkRequest(job, 0)).orElseThrow();
+            assertThat(freshLease.cursor()).containsExactly("100");
+
+            assertThatThrownBy(() -> new BatchApplier(ds, stale).apply(sql, staleLease, first.lastKey(), 100))
+                    .isInstanceOf(LeaseLostException.class);
+            assertThat(db.queryLong("SELECT count(*) FROM f WHERE b IS NOT NULL")).as("the stale batch was rolled back").isEqualTo(100);
+
+            BatchResult next = new BatchApplier(ds, fresh).apply(sql, freshLease, freshLease.cursor(), 100);
+            assertThat(next.updated()).isEqualTo(100);
+            assertThat(db.queryLong("SELECT count(*) FROM f WHERE b IS NOT NULL")).isEqualTo(200);
+            assertThat(db.queryString("SELECT cursor::text FROM pgbackfill.chunk WHERE job_id = " + job)).isEqualTo("[\"200\"]");
+        }
+    }
+
+    @Test
+    void aChunkWithALiveLeaseCannotBeClaimedTwice() throws Exception {
+        db.exec("CREATE TABLE g2 (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO g2 SELECT g, g FROM generate_series(1, 10) g");
+        try (HikariDataSource ds = Database.open(DbConfig.of(db.url(), null, null), 4, "fencing")) {
+            ControlSchema.install(ds);
+            ChunkTopic topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("fence"), 1, TestKafka.unique("g"));
+            topic.ensureExists();
+            long job;
+            try (ChunkPublisher publisher = new ChunkPublisher(topic);
+                 Coordinator coordinator = new Coordinator(ds, publisher, CoordinatorSettings.defaults())) {
+                job = coordinator.launch(new BackfillSpec("g2", List.of("b = a"), null, null, null, null, 100, null), "test");
+            }
+            assertThat(new LeaseStore(ds, "a", Duration.ofSeconds(30)).claim(new ChunkRequest(job, 0))).isPresent();
+            assertThat(new LeaseStore(ds, "b", Duration.ofSeconds(30)).claim(new ChunkRequest(job, 0))).isEmpty();
+        }
+    }
+}
