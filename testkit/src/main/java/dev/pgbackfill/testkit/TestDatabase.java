@@ -133,7 +133,7 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
                     JOIN pg_namespace n ON n.oid = c.relnamespace
                    WHERE c.relkind IN ('r', 'p', 'i', 'v', 'S') AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'
                   UNION ALL
-                  SELECT 'rows ' || c.oid::regclass || ' ' || (xpath('/row/m/text()',
+                  SELECT 'rows ' || c.oid::regclass || ' ' || (xpath('//m/text()',
                          query_to_xml(format('SELECT coalesce(md5(string_agg(r::text, '','' ORDER BY r::text)), ''-'') AS m FROM %s r', c.oid::regclass), false, false, '')))[1]::text
                     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                    WHERE c.relkind IN ('r', 'p') AND n.nspname NOT LIKE 'pg\\_%' AND n.nspname <> 'information_schema'

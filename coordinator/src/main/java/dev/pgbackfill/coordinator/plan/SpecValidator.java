@@ -138,13 +138,13 @@ public final class SpecValidator {
         String from = probe.table().sql() + " t" + (probe.hasJoin() ? ", " + probe.from() : "");
         if (probe.hasJoin()) {
             explain("from", "EXPLAIN SELECT 1 FROM " + from, false);
-            explain("join", "EXPLAIN SELECT 1 FROM " + from + " WHERE (" + probe.join() + ")::boolean", false);
+            explain("join", "EXPLAIN SELECT 1 FROM " + from + " WHERE (" + probe.join() + ")", false);
         }
         for (ResolvedAssignment a : probe.assignments()) {
             explain("set", "EXPLAIN SELECT CAST((" + a.expression() + ") AS " + a.type() + ") FROM " + from, false);
         }
         if (spec.where() != null) {
-            explain("where", "EXPLAIN SELECT 1 FROM " + from + " WHERE (" + spec.where() + ")::boolean", false);
+            explain("where", "EXPLAIN SELECT 1 FROM " + from + " WHERE (" + spec.where() + ")", false);
         }
     }
 

@@ -1,0 +1,152 @@
+package dev.pgbackfill.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pgbackfill.chunk.ChunkTopic;
+import dev.pgbackfill.coordinator.api.ApiTokens;
+import dev.pgbackfill.coordinator.api.CoordinatorApplication;
+import dev.pgbackfill.coordinator.control.Coordinator;
+import dev.pgbackfill.coordinator.control.CoordinatorSettings;
+import dev.pgbackfill.coordinator.publish.ChunkPublisher;
+import dev.pgbackfill.db.ControlSchema;
+import dev.pgbackfill.db.Database;
+import dev.pgbackfill.db.DbConfig;
+import dev.pgbackfill.job.Json;
+import dev.pgbackfill.testkit.TestDatabase;
+import dev.pgbackfill.testkit.TestKafka;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The coordinator's REST API and its auth: viewers read, operators change, everyone else gets 401. */
+class ApiTest {
+    static final String OPERATOR = "operator-token-for-api-test-0123456789";
+    static final String VIEWER = "viewer-token-for-api-test-0123456789";
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+    static HikariDataSource dataSource;
+    static ChunkPublisher publisher;
+    static Coordinator coordinator;
+    static ConfigurableApplicationContext web;
+    static String base;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() {
+        db.exec("CREATE TABLE items (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO items SELECT g, g FROM generate_series(1, 100) g");
+        dataSource = Database.open(DbConfig.of(db.url(), null, null), 4, "api-test");
+        ControlSchema.install(dataSource);
+        ChunkTopic topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("api"), 1, TestKafka.unique("g"));
+        topic.ensureExists();
+        publisher = new ChunkPublisher(topic);
+        coordinator = new Coordinator(dataSource, publisher, CoordinatorSettings.defaults());
+        web = CoordinatorApplication.start(coordinator, new ApiTokens(List.of(OPERATOR), List.of(VIEWER)), 0, Map.of());
+        base = "http://127.0.0.1:" + web.getEnvironment().getProperty("local.server.port");
+    }
+
+    @AfterAll
+    static void stop() {
+        web.close();
+        coordinator.close();
+        publisher.close();
+        dataSource.close();
+    }
+
+    static HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    long launchJob() throws Exception {
+        HttpResponse<String> r = call("POST", "/api/jobs", OPERATOR, "{\"table\":\"items\",\"set\":[\"b = a + 1\"]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return ((Number) Json.read(r.body(), Map.class).get("id")).longValue();
+    }
+
+    @Test
+    void requestsWithoutATokenAreUnauthorized() throws Exception {
+        assertThat(call("GET", "/api/jobs", null, null).statusCode()).isEqualTo(401);
+        assertThat(call("POST", "/api/jobs/1/pause", null, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void unknownTokensAreUnauthorizedAndNeverEchoed() throws Exception {
+        HttpResponse<String> r = call("GET", "/api/jobs", "not-a-real-token-xyz", null);
+
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(r.body()).doesNotContain("not-a-real-token-xyz");
+    }
+
+    @Test
+    void viewerReadsButCannotChange() throws Exception {
+        long job = launchJob();
+
+        assertThat(call("GET", "/api/jobs", VIEWER, null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/api/jobs/" + job, VIEWER, null).statusCode()).isEqualTo(200);
+        assertThat(call("GET", "/api/jobs/" + job + "/events", VIEWER, null).statusCode()).isEqualTo(200);
+        for (String action : List.of("pause", "resume", "cancel")) {
+            assertThat(call("POST", "/api/jobs/" + job + "/" + action, VIEWER, null).statusCode()).as(action).isEqualTo(403);
+        }
+        assertThat(call("POST", "/api/jobs", VIEWER, "{\"table\":\"items\",\"set\":[\"b = 1\"]}").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void operatorLaunchesAndTheEventHistoryRecordsWho() throws Exception {
+        long job = launchJob();
+
+        HttpResponse<String> paused = call("POST", "/api/jobs/" + job + "/pause", OPERATOR, "{\"reason\":\"lunch peak\"}");
+        HttpResponse<String> events = call("GET", "/api/jobs/" + job + "/events", VIEWER, null);
+
+        assertThat(paused.statusCode()).isEqualTo(200);
+        assertThat(Json.read(paused.body(), Map.class).get("state")).isIn("PAUSED", "SUCCEEDED");
+        assertThat(events.body()).contains("\"actor\":\"api:operator\"").contains("launched");
+    }
+
+    @Test
+    void invalidSpecIs400WithTheFieldAndCreatesNoJob() throws Exception {
+        long jobsBefore = db.queryLong("SELECT count(*) FROM pgbackfill.job");
+
+        HttpResponse<String> r = call("POST", "/api/jobs", OPERATOR, "{\"table\":\"items\",\"set\":[\"c = a + 1\"]}");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        @SuppressWarnings("unchecked") Map<String, Object> body = Json.read(r.body(), Map.class);
+        assertThat(body.get("field")).isEqualTo("set");
+        assertThat((String) body.get("error")).contains("column \"c\" not found in \"public\".\"items\"");
+        assertThat(db.queryLong("SELECT count(*) FROM pgbackfill.job")).isEqualTo(jobsBefore);
+    }
+
+    @Test
+    void malformedJsonIs400() throws Exception {
+        assertThat(call("POST", "/api/jobs", OPERATOR, "{\"table\": ").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void unknownJobIs404() throws Exception {
+        HttpResponse<String> r = call("GET", "/api/jobs/999999", VIEWER, null);
+
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(r.body()).contains("job 999999 not found");
+    }
+
+    @Test
+    void prometheusMetricsAreServed() throws Exception {
+        HttpResponse<String> r = call("GET", "/actuator/prometheus", null, null);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("jvm_memory_used_bytes");
+    }
+}

@@ -1,0 +1,132 @@
+package dev.pgbackfill.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgbackfill.job.Json;
+import dev.pgbackfill.testkit.TestDatabase;
+import dev.pgbackfill.testkit.TestKafka;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The command line's contract: commands, exit codes (0 done, 1 failed, 2 invalid input, 3 unreachable), output. */
+class CliTest {
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    record Result(int exit, String out, String err) {
+        String lastLine() {
+            List<String> lines = out.lines().toList();
+            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        }
+    }
+
+    static synchronized Result cli(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+        try {
+            int code = Main.execute(args);
+            return new Result(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
+    void helpListsEveryCommand() {
+        Result r = cli("--help");
+
+        assertThat(r.exit()).isZero();
+        for (String command : List.of("demo", "run", "launch", "status", "pause", "resume", "cancel", "coordinator", "worker", "migrate", "test")) {
+            assertThat(r.out()).containsPattern("(?m)^  " + command + "\\s");
+        }
+    }
+
+    @Test
+    void runSucceedsAndPrintsTheStatusAsJsonOnItsLastLine() {
+        db.exec("CREATE TABLE r (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO r SELECT g, g FROM generate_series(1, 5000) g");
+
+        Result r = cli("run", "--db", db.url(), "--kafka", TestKafka.bootstrap(), "--topic", TestKafka.unique("cli"),
+                "--table", "r", "--set", "b = a + 1", "--workers", "2", "--json");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        @SuppressWarnings("unchecked") Map<String, Object> status = Json.read(r.lastLine(), Map.class);
+        assertThat(status).containsKeys("id", "state", "rowsDone", "rowsEstimated", "rowsPerSecond", "startedAt", "finishedAt",
+                "throttleReason", "stuckRows");
+        assertThat(status.get("state")).isEqualTo("SUCCEEDED");
+        assertThat(status.get("rowsDone")).isEqualTo(5000);
+        assertThat(db.queryLong("SELECT count(*) FROM r WHERE b IS DISTINCT FROM a + 1")).isZero();
+    }
+
+    @Test
+    void unknownTableExitsTwoWithASuggestionAndCreatesNothing() {
+        db.exec("CREATE TABLE customers (id int PRIMARY KEY, n int)");
+        String before = db.fingerprint();
+
+        Result r = cli("run", "--db", db.url(), "--kafka", "127.0.0.1:1", "--table", "customer", "--set", "n = 1");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("error: table \"customer\" not found; did you mean \"customers\"?");
+        assertThat(db.fingerprint()).isEqualTo(before);
+    }
+
+    @Test
+    void malformedDatabaseUrlExitsTwoNamingTheSetting() {
+        Result r = cli("run", "--db", "postgres://nope", "--table", "t", "--set", "a = 1");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--db must be a PostgreSQL JDBC URL");
+    }
+
+    @Test
+    void unreachableDatabaseExitsThree() {
+        Result r = cli("run", "--db", "jdbc:postgresql://127.0.0.1:1/nope", "--table", "t", "--set", "a = 1");
+
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains("cannot connect to PostgreSQL at jdbc:postgresql://127.0.0.1:1/nope").doesNotContain("at org.");
+    }
+
+    @Test
+    void unreachableKafkaExitsThreeAndLeavesNoJob() {
+        db.exec("CREATE TABLE k (id int PRIMARY KEY, n int)");
+
+        Result r = cli("run", "--db", db.url(), "--kafka", "127.0.0.1:1", "--table", "k", "--set", "n = 1");
+
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains("cannot reach Kafka at 127.0.0.1:1");
+        assertThat(db.queryLong("SELECT count(*) FROM pgbackfill.job")).isZero();
+    }
+
+    @Test
+    void workerWithoutKafkaIsRefused() {
+        Result r = cli("worker", "--db", db.url());
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("a worker needs --kafka");
+    }
+
+    @Test
+    void clientCommandWithoutCoordinatorExitsThree() {
+        Result r = cli("status", "1", "--url", "http://127.0.0.1:1", "--token", "x");
+
+        assertThat(r.exit()).isEqualTo(3);
+        assertThat(r.err()).contains("cannot reach the coordinator at http://127.0.0.1:1");
+    }
+
+    @Test
+    void unknownOptionExitsTwo() {
+        Result r = cli("run", "--table", "x", "--set", "a = 1", "--batchsize", "5");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("Unknown options: '--batchsize'");
+    }
+}

@@ -1,0 +1,126 @@
+package dev.pgbackfill.coordinator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pgbackfill.coordinator.plan.SpecValidator;
+import dev.pgbackfill.error.InvalidExpressionException;
+import dev.pgbackfill.error.InvalidInputException;
+import dev.pgbackfill.error.NoUsableKeyException;
+import dev.pgbackfill.error.UnknownColumnException;
+import dev.pgbackfill.error.UnknownTableException;
+import dev.pgbackfill.spec.BackfillSpec;
+import dev.pgbackfill.spec.ResolvedSpec;
+import dev.pgbackfill.testkit.TestDatabase;
+import java.sql.Connection;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Bad input is refused before the first write, with a message that says what to fix, and changes nothing. */
+class SpecValidationTest {
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    @BeforeAll
+    static void schema() {
+        db.exec("""
+                CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, email_new text, n int, created timestamptz);
+                CREATE TABLE nokey (a int, b int);
+                CREATE TABLE uniq (code text NOT NULL UNIQUE, maybe int UNIQUE, v int);
+                CREATE TABLE x (id int PRIMARY KEY);
+                INSERT INTO users SELECT g, 'U' || g || '@x', NULL, g FROM generate_series(1, 100) g;
+                INSERT INTO x VALUES (1);""");
+    }
+
+    private static BackfillSpec spec(String table, String set) {
+        return new BackfillSpec(table, List.of(set), null, null, null, null, null, null);
+    }
+
+    private static ResolvedSpec validate(BackfillSpec spec) throws Exception {
+        try (Connection c = db.connect()) {
+            return new SpecValidator(c).validate(spec).spec();
+        }
+    }
+
+    static Stream<Arguments> badSpecs() {
+        return Stream.of(
+                Arguments.of(spec("userz", "email_new = lower(email)"), UnknownTableException.class, "table \"userz\" not found; did you mean \"users\"?"),
+                Arguments.of(spec("users", "emial_new = lower(email)"), UnknownColumnException.class, "column \"emial_new\" not found in \"public\".\"users\"; did you mean \"email_new\"?"),
+                Arguments.of(spec("nokey", "b = a"), NoUsableKeyException.class, "has no primary key"),
+                Arguments.of(new BackfillSpec("uniq", List.of("v = 1"), null, null, null, "maybe", null, null), NoUsableKeyException.class, "allow NULL"),
+                Arguments.of(new BackfillSpec("users", List.of("n = 1"), null, null, null, "email_new", null, null), NoUsableKeyException.class, "is not unique"),
+                Arguments.of(spec("users", "email_new = lower(emial)"), InvalidExpressionException.class, "column \"emial\" does not exist"),
+                Arguments.of(spec("users", "n = 'abc' ||"), InvalidExpressionException.class, "syntax error"),
+                Arguments.of(spec("users", "n = now()"), InvalidExpressionException.class, "cannot cast type timestamp with time zone to integer"),
+                Arguments.of(spec("users", "email_new = md5(random()::text)"), InvalidExpressionException.class, "not immutable"),
+                Arguments.of(spec("users", "id = id + 1"), InvalidInputException.class, "cannot change key column \"id\""),
+                Arguments.of(spec("users", "n = 1; DROP TABLE x"), InvalidExpressionException.class, "';' is not allowed"),
+                Arguments.of(spec("users", "n = 1 -- comment"), InvalidExpressionException.class, "comments are not allowed"),
+                Arguments.of(spec("users", "n = 1) OR (true"), InvalidExpressionException.class, "unbalanced ')'"),
+                Arguments.of(spec("users; DROP TABLE x", "n = 1"), InvalidInputException.class, "is not a valid SQL name"),
+                Arguments.of(spec("usеrs", "n = 1"), InvalidInputException.class, "is not a valid SQL name"), // Cyrillic 'е'
+                Arguments.of(new BackfillSpec("users", List.of("n = 1"), "n + 1", null, null, null, null, null), InvalidExpressionException.class, "--where is not valid"),
+                Arguments.of(new BackfillSpec("users", List.of("n = 1"), null, "x", null, null, null, null), InvalidInputException.class, "--from and --join go together"),
+                Arguments.of(new BackfillSpec("users", List.of("n = 1"), null, null, null, null, 0, null), InvalidInputException.class, "--batch-size must be between"),
+                Arguments.of(new BackfillSpec("users", List.of("n = 1"), null, null, null, null, null, -5L), InvalidInputException.class, "--chunk-size must be between"),
+                Arguments.of(new BackfillSpec("users", List.of(), null, null, null, null, null, null), InvalidInputException.class, "at least one --set"),
+                Arguments.of(spec("users", "n == 1"), InvalidInputException.class, "is not of the form"),
+                Arguments.of(spec("pgbackfill.job", "state = 'x'"), InvalidInputException.class, "does not backfill system or its own tables"));
+    }
+
+    @ParameterizedTest(name = "{2}")
+    @MethodSource("badSpecs")
+    void badSpecIsRefusedWithAClearMessageAndNothingChanges(BackfillSpec spec, Class<? extends Exception> type, String message) {
+        String before = db.fingerprint();
+
+        assertThatThrownBy(() -> validate(spec)).isInstanceOf(type).hasMessageContaining(message)
+                .satisfies(e -> assertThat(((InvalidInputException) e).exitCode()).isEqualTo(2));
+
+        assertThat(db.fingerprint()).isEqualTo(before);
+        assertThat(db.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'pgbackfill'")).isZero();
+    }
+
+    @Test
+    void derivedPredicateMakesEveryBatchIdempotent() throws Exception {
+        ResolvedSpec r = validate(spec("users", "email_new = lower(email)"));
+
+        assertThat(r.predicate()).isEqualTo("t.\"email_new\" IS DISTINCT FROM CAST((lower(email)) AS text)");
+        assertThat(r.derivedPredicate()).isTrue();
+        assertThat(r.keys()).extracting("name", "type").containsExactly(org.assertj.core.groups.Tuple.tuple("id", "bigint"));
+    }
+
+    @Test
+    void userWhereIsCombinedWithTheDerivedPredicate() throws Exception {
+        ResolvedSpec r = validate(new BackfillSpec("users", List.of("n = 0"), "n > 50", null, null, null, null, null));
+
+        assertThat(r.predicate()).isEqualTo("(n > 50) AND (t.\"n\" IS DISTINCT FROM CAST((0) AS integer))");
+    }
+
+    @Test
+    void volatileExpressionIsAcceptedWithAnExplicitWhere() throws Exception {
+        ResolvedSpec r = validate(new BackfillSpec("users", List.of("created = now()"), "created IS NULL", null, null, null, null, null));
+
+        assertThat(r.predicate()).isEqualTo("created IS NULL");
+        assertThat(r.derivedPredicate()).isFalse();
+    }
+
+    @Test
+    void uniqueNotNullColumnServesAsExplicitKey() throws Exception {
+        ResolvedSpec r = validate(new BackfillSpec("uniq", List.of("v = 1"), null, null, null, "code", null, null));
+
+        assertThat(r.keys()).extracting("name").containsExactly("code");
+    }
+
+    @Test
+    void semicolonInsideAStringLiteralIsJustText() throws Exception {
+        ResolvedSpec r = validate(spec("users", "email_new = email || ';--'"));
+
+        assertThat(r.assignments().get(0).expression()).isEqualTo("email || ';--'");
+    }
+}
