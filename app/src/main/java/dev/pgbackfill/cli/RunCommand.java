@@ -43,7 +43,7 @@ public final class RunCommand implements Callable<Integer> {
         if (workers < 1 || workers > 256) {
             throw new dev.pgbackfill.error.InvalidInputException("workers", "--workers must be between 1 and 256, got " + workers);
         }
-        PrintStream err = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err), true);
+        PrintStream err = System.err;
         BackfillSpec spec = specOptions.spec();
         JobStatus s;
         try (LocalCluster.Db database = LocalCluster.openDatabase(db, workers + 4, err)) {

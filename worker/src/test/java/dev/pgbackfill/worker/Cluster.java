@@ -22,7 +22,7 @@ final class Cluster implements AutoCloseable {
     final HikariDataSource dataSource;
     final ChunkTopic topic;
     final ChunkPublisher publisher;
-    final Coordinator coordinator;
+    Coordinator coordinator;
     final List<Worker> workers = new ArrayList<>();
     private final List<HikariDataSource> workerPools = new ArrayList<>();
     private final TestDatabase db;
@@ -34,9 +34,22 @@ final class Cluster implements AutoCloseable {
         this.topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("chunks"), 4, TestKafka.unique("workers"));
         topic.ensureExists();
         this.publisher = new ChunkPublisher(topic);
-        this.coordinator = new Coordinator(dataSource, publisher,
-                new CoordinatorSettings(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(500), 10));
+        this.coordinator = newCoordinator();
         coordinator.start();
+    }
+
+    private Coordinator newCoordinator() {
+        return new Coordinator(dataSource, publisher,
+                new CoordinatorSettings(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(500), 10));
+    }
+
+    /** Stops the coordinator (its monitor), and returns a runnable that starts a fresh one on the same database. */
+    Runnable stopCoordinator() {
+        coordinator.close();
+        return () -> {
+            coordinator = newCoordinator();
+            coordinator.start();
+        };
     }
 
     Worker addWorker(WorkerSettings settings) {
