@@ -8,11 +8,9 @@ CREATE TABLE job (
     spec             jsonb       NOT NULL,   -- as the operator gave it
     resolved         jsonb       NOT NULL,   -- checked against the catalog; workers build statements from it
     rows_estimated   bigint      NOT NULL DEFAULT 0,
-    rate_limit       double precision CHECK (rate_limit IS NULL OR rate_limit > 0),
-    schedule         text,
-    batch_target_ms  integer,
-    sleep_ratio      double precision,
-    throttle_reason  text,
+    throttle         jsonb       NOT NULL DEFAULT '{}',   -- ThrottleSettings: rate, schedule, batch target, health thresholds
+    health_reason    text,                                -- set by the coordinator while a health signal throttles the job
+    throttle_reason  text,                                -- why the job is paused (who / which signal)
     last_error       text,
     created_at       timestamptz NOT NULL DEFAULT now(),
     started_at       timestamptz,
@@ -46,11 +44,12 @@ CREATE TABLE chunk (
 );
 CREATE INDEX chunk_open ON chunk (job_id) WHERE state IN ('PENDING', 'RUNNING');
 
--- Who changed a job's state, when and why.
+-- Who changed a job's state or throttle, when and why.
 CREATE TABLE job_event (
     id         bigserial PRIMARY KEY,
     job_id     bigint      NOT NULL REFERENCES job (id) ON DELETE CASCADE,
     at         timestamptz NOT NULL DEFAULT clock_timestamp(),
+    kind       text        NOT NULL DEFAULT 'state' CHECK (kind IN ('state', 'throttle', 'health')),
     from_state text,
     to_state   text        NOT NULL,
     actor      text        NOT NULL,
@@ -64,6 +63,12 @@ CREATE TABLE job_sample (
     at        timestamptz NOT NULL DEFAULT clock_timestamp(),
     rows_done bigint      NOT NULL,
     PRIMARY KEY (job_id, at)
+);
+
+-- Cluster-wide settings, e.g. the global rows/s budget shared by all running jobs.
+CREATE TABLE setting (
+    name  text PRIMARY KEY,
+    value jsonb NOT NULL
 );
 
 CREATE TABLE worker (

@@ -12,7 +12,7 @@ import dev.pgbackfill.embedded.EmbeddedPg;
 import dev.pgbackfill.job.JobStatus;
 import dev.pgbackfill.worker.Worker;
 import dev.pgbackfill.worker.WorkerSettings;
-import dev.pgbackfill.worker.throttle.Throttle;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +38,7 @@ final class LocalCluster implements AutoCloseable {
         this.coordinator = new Coordinator(dataSource, publisher, CoordinatorSettings.defaults());
         coordinator.start();
         for (int i = 0; i < workerCount; i++) {
-            workers.add(new Worker(dataSource, topic, WorkerSettings.defaults(1), Throttle.NONE).start());
+            workers.add(new Worker(dataSource, topic, WorkerSettings.defaults(1), new SimpleMeterRegistry()).start());
         }
     }
 

@@ -32,7 +32,10 @@ public final class SpecOptions {
     @Option(names = "--chunk-size", paramLabel = "ROWS", description = "Rows per chunk handed to a worker (default: chosen by the planner).")
     Long chunkSize;
 
+    @picocli.CommandLine.Mixin
+    ThrottleOptions throttle;
+
     BackfillSpec spec() {
-        return new BackfillSpec(table, set, where, from, join, key, batchSize, chunkSize);
+        return new BackfillSpec(table, set, where, from, join, key, batchSize, chunkSize, throttle.settings());
     }
 }

@@ -6,7 +6,9 @@ import dev.pgbackfill.db.Database;
 import dev.pgbackfill.error.InvalidInputException;
 import dev.pgbackfill.worker.Worker;
 import dev.pgbackfill.worker.WorkerSettings;
-import dev.pgbackfill.worker.throttle.Throttle;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +33,10 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Lease on a chunk; if this worker dies, another resumes its chunk after this (default ${DEFAULT-VALUE}).")
     int leaseSeconds;
 
+    @Option(names = "--metrics-port", defaultValue = "0",
+            description = "Serve Prometheus metrics on http://0.0.0.0:PORT/metrics (default ${DEFAULT-VALUE} = off).")
+    int metricsPort;
+
     @Option(names = "--verbose", description = "Debug logs and stack traces.")
     boolean verbose;
 
@@ -50,12 +56,17 @@ public final class WorkerCommand implements Callable<Integer> {
         }
         HikariDataSource dataSource = Database.open(db.config(db.url), threads + 2, "worker");
         ControlSchema.install(dataSource);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        HttpServer metrics = metricsPort > 0 ? MetricsServer.start(metricsPort, registry) : null;
         Worker worker = new Worker(dataSource, kafka.topic(kafka.bootstrap),
-                WorkerSettings.defaults(threads).withLease(Duration.ofSeconds(leaseSeconds)), Throttle.NONE).start();
+                WorkerSettings.defaults(threads).withLease(Duration.ofSeconds(leaseSeconds)), registry).start();
         System.err.println("pgbackfill: worker " + worker.id() + " started with " + threads + " thread(s), Kafka " + kafka.bootstrap);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             worker.close(); // running chunks stop after their batch and are released at their checkpoints
+            if (metrics != null) {
+                metrics.stop(0);
+            }
             dataSource.close();
             stopped.countDown();
         }, "pgbackfill-shutdown"));

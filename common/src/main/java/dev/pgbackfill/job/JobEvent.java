@@ -1,5 +1,5 @@
 package dev.pgbackfill.job;
 
-/** One state change of a job: who, when, why. */
-public record JobEvent(long jobId, String at, String fromState, String toState, String actor, String reason) {
+/** One change of a job (kind {@code state}, {@code throttle} or {@code health}): who, when, why. */
+public record JobEvent(long jobId, String at, String kind, String fromState, String toState, String actor, String reason) {
 }

@@ -4,6 +4,8 @@ import dev.pgbackfill.error.InvalidInputException;
 import dev.pgbackfill.error.JobNotFoundException;
 import dev.pgbackfill.spec.BackfillSpec;
 import dev.pgbackfill.spec.ResolvedSpec;
+import dev.pgbackfill.throttle.ThrottleReasons;
+import dev.pgbackfill.throttle.ThrottleSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,14 +21,15 @@ import javax.sql.DataSource;
 public class JobStore {
     private static final String STATUS_SELECT = """
             SELECT j.id, j.state, j.target_table, j.rows_estimated, j.created_at, j.started_at, j.finished_at,
-                   j.throttle_reason, j.last_error,
+                   coalesce(CASE WHEN j.state = 'PAUSED' THEN j.throttle_reason END, j.health_reason), j.last_error,
                    coalesce(c.rows_done, 0), coalesce(c.stuck_rows, 0), coalesce(c.total, 0), coalesce(c.done, 0),
                    coalesce(c.running, 0),
                    (SELECT (max(s.rows_done) - min(s.rows_done))::float8
                            / greatest(extract(epoch FROM max(s.at) - min(s.at)), 0.001)
                       FROM pgbackfill.job_sample s WHERE s.job_id = j.id AND s.at > clock_timestamp() - interval '30 seconds'
                     HAVING count(*) > 1) AS recent_rate,
-                   extract(epoch FROM coalesce(j.finished_at, clock_timestamp()) - j.started_at) AS elapsed
+                   extract(epoch FROM coalesce(j.finished_at, clock_timestamp()) - j.started_at) AS elapsed,
+                   j.throttle::text
               FROM pgbackfill.job j
               LEFT JOIN LATERAL (
                    SELECT sum(rows_done) AS rows_done, sum(stuck_rows) AS stuck_rows, count(*) AS total,
@@ -48,19 +51,102 @@ public class JobStore {
     /** Creates a job in PLANNING; returns its id. */
     public long create(Connection c, BackfillSpec spec, ResolvedSpec resolved, long rowsEstimated, String actor) throws SQLException {
         long id;
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO pgbackfill.job (state, target_table, spec, resolved, rows_estimated) VALUES ('PLANNING', ?, ?::jsonb, ?::jsonb, ?) RETURNING id")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO pgbackfill.job (state, target_table, spec, resolved, rows_estimated, throttle) "
+                + "VALUES ('PLANNING', ?, ?::jsonb, ?::jsonb, ?, ?::jsonb) RETURNING id")) {
             ps.setString(1, resolved.table().toString());
             ps.setString(2, Json.write(spec));
             ps.setString(3, Json.write(resolved));
             ps.setLong(4, rowsEstimated);
+            ps.setString(5, Json.write(spec.throttleOrNone()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 id = rs.getLong(1);
             }
         }
-        event(c, id, null, JobState.PLANNING, actor, "launched");
+        event(c, id, "state", null, JobState.PLANNING, actor, "launched");
         return id;
+    }
+
+    public ThrottleSettings throttle(long jobId) {
+        return query("SELECT throttle::text FROM pgbackfill.job WHERE id = ?", jobId, rs -> Json.read(rs.getString(1), ThrottleSettings.class))
+                .orElseThrow(() -> new JobNotFoundException(jobId));
+    }
+
+    /** Replaces a job's throttle settings (validated), recording who changed what. Works in any state. */
+    public ThrottleSettings setThrottle(long jobId, ThrottleSettings settings, String actor, String description) {
+        settings.validated();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            JobState state;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE pgbackfill.job SET throttle = ?::jsonb, updated_at = now() WHERE id = ? RETURNING state")) {
+                ps.setString(1, Json.write(settings));
+                ps.setLong(2, jobId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new JobNotFoundException(jobId);
+                    }
+                    state = JobState.valueOf(rs.getString(1));
+                }
+            }
+            event(c, jobId, "throttle", state, state, actor, description);
+            c.commit();
+            return settings;
+        } catch (SQLException e) {
+            throw new IllegalStateException("changing the throttle of job " + jobId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Records the health verdict for a job (null = healthy); returns true when it changed. */
+    public boolean setHealth(long jobId, String reason) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE pgbackfill.job SET health_reason = ? WHERE id = ? AND health_reason IS DISTINCT FROM ? RETURNING state")) {
+                ps.setString(1, reason);
+                ps.setLong(2, jobId);
+                ps.setString(3, reason);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        c.rollback();
+                        return false;
+                    }
+                    JobState state = JobState.valueOf(rs.getString(1));
+                    event(c, jobId, "health", state, state, "health", reason == null ? "healthy again" : reason);
+                }
+            }
+            c.commit();
+            return true;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** The cluster-wide rows/s budget shared by every running job, or null. */
+    public Double globalRate() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT (value #>> '{}')::float8 FROM pgbackfill.setting WHERE name = 'global_rate'");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getDouble(1) : null;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    public void setGlobalRate(Double rowsPerSecond) {
+        if (rowsPerSecond != null && (!(rowsPerSecond > 0) || rowsPerSecond.isInfinite())) {
+            throw new InvalidInputException("globalRate", "the global rate must be a positive number of rows per second, got " + rowsPerSecond);
+        }
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(rowsPerSecond == null ? "DELETE FROM pgbackfill.setting WHERE name = 'global_rate'"
+                     : "INSERT INTO pgbackfill.setting (name, value) VALUES ('global_rate', to_jsonb(?::float8)) "
+                     + "ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
+            if (rowsPerSecond != null) {
+                ps.setDouble(1, rowsPerSecond);
+            }
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     public ResolvedSpec resolvedSpec(long jobId) {
@@ -135,7 +221,7 @@ public class JobStore {
             ps.setLong(10, jobId);
             ps.executeUpdate();
         }
-        event(c, jobId, from, to, actor, reason);
+        event(c, jobId, "state", from, to, actor, reason);
         return true;
     }
 
@@ -147,14 +233,15 @@ public class JobStore {
         return from.isTerminal() && (to == JobState.PAUSED || to == JobState.CANCELLED || (to == JobState.RUNNING && from == JobState.SUCCEEDED));
     }
 
-    private void event(Connection c, long jobId, JobState from, JobState to, String actor, String reason) throws SQLException {
+    private void event(Connection c, long jobId, String kind, JobState from, JobState to, String actor, String reason) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO pgbackfill.job_event (job_id, from_state, to_state, actor, reason) VALUES (?, ?, ?, ?, ?)")) {
+                "INSERT INTO pgbackfill.job_event (job_id, kind, from_state, to_state, actor, reason) VALUES (?, ?, ?, ?, ?, ?)")) {
             ps.setLong(1, jobId);
-            ps.setString(2, from == null ? null : from.name());
-            ps.setString(3, to.name());
-            ps.setString(4, actor);
-            ps.setString(5, reason);
+            ps.setString(2, kind);
+            ps.setString(3, from == null ? null : from.name());
+            ps.setString(4, to.name());
+            ps.setString(5, actor);
+            ps.setString(6, reason);
             ps.executeUpdate();
         }
     }
@@ -164,11 +251,12 @@ public class JobStore {
         List<JobEvent> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement(
-                     "SELECT job_id, at, from_state, to_state, actor, reason FROM pgbackfill.job_event WHERE job_id = ? ORDER BY id")) {
+                     "SELECT job_id, at, kind, from_state, to_state, actor, reason FROM pgbackfill.job_event WHERE job_id = ? ORDER BY id")) {
             ps.setLong(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new JobEvent(rs.getLong(1), iso(rs.getTimestamp(2)), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6)));
+                    out.add(new JobEvent(rs.getLong(1), iso(rs.getTimestamp(2)), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
+                            rs.getString(7)));
                 }
             }
         } catch (SQLException e) {
@@ -222,8 +310,12 @@ public class JobStore {
         Object recentObj = rs.getObject(15);
         double recent = state == JobState.RUNNING ? (recentObj == null ? average : rs.getDouble(15)) : 0;
         Long eta = state == JobState.RUNNING && recent > 0 ? (long) Math.ceil((estimated - rowsDone) / recent) : null;
+        String reason = rs.getString(8);
+        if (reason == null && state == JobState.RUNNING) {
+            reason = ThrottleReasons.configured(Json.read(rs.getString(17), ThrottleSettings.class), java.time.Instant.now());
+        }
         return new JobStatus(rs.getLong(1), state, rs.getString(3), rowsDone, estimated, round(recent), round(average), eta,
-                iso(rs.getTimestamp(5)), iso(rs.getTimestamp(6)), iso(rs.getTimestamp(7)), rs.getString(8),
+                iso(rs.getTimestamp(5)), iso(rs.getTimestamp(6)), iso(rs.getTimestamp(7)), reason,
                 rs.getLong(11), rs.getInt(12), rs.getInt(13), rs.getInt(14), rs.getString(9));
     }
 

@@ -1,6 +1,7 @@
 package dev.pgbackfill.spec;
 
 import dev.pgbackfill.error.InvalidInputException;
+import dev.pgbackfill.throttle.ThrottleSettings;
 import java.util.List;
 
 /**
@@ -16,15 +17,24 @@ import java.util.List;
  * @param key       key columns (comma separated); default the primary key
  * @param batchSize rows per batch (one transaction)
  * @param chunkSize rows per chunk (one unit of work for a worker); null lets the planner choose
+ * @param throttle  initial throttle settings (rate, schedule, health thresholds…); null for none
  */
 public record BackfillSpec(String table, List<String> set, String where, String from, String join, String key,
-                           Integer batchSize, Long chunkSize) {
+                           Integer batchSize, Long chunkSize, ThrottleSettings throttle) {
 
     public static final int DEFAULT_BATCH_SIZE = 1_000;
     public static final int MAX_BATCH_SIZE = 100_000;
 
     public BackfillSpec {
         set = set == null ? List.of() : List.copyOf(set);
+    }
+
+    public BackfillSpec(String table, List<String> set, String where, String from, String join, String key, Integer batchSize, Long chunkSize) {
+        this(table, set, where, from, join, key, batchSize, chunkSize, null);
+    }
+
+    public ThrottleSettings throttleOrNone() {
+        return throttle == null ? ThrottleSettings.NONE : throttle;
     }
 
     public int batchSizeOrDefault() {
@@ -51,6 +61,7 @@ public record BackfillSpec(String table, List<String> set, String where, String 
         if (where != null && where.isBlank()) {
             throw new InvalidInputException("where", "--where is empty");
         }
+        throttleOrNone().validated();
         return set.stream().map(Assignment::parse).toList();
     }
 }

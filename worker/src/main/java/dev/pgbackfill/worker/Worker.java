@@ -9,6 +9,10 @@ import dev.pgbackfill.worker.apply.ChunkRunner;
 import dev.pgbackfill.worker.lease.ChunkLease;
 import dev.pgbackfill.worker.lease.LeaseStore;
 import dev.pgbackfill.worker.throttle.Throttle;
+import dev.pgbackfill.worker.throttle.ThrottleController;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
 import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -60,14 +64,24 @@ public final class Worker implements AutoCloseable {
     private volatile KafkaConsumer<String, byte[]> consumer;
     private long lastHeartbeat;
 
+    /** A worker with the real throttle (settings from PostgreSQL) and metrics in {@code registry}. */
+    public Worker(DataSource dataSource, ChunkTopic topic, WorkerSettings settings, MeterRegistry registry) {
+        this(dataSource, topic, settings, new ThrottleController(dataSource, Clock.systemUTC(), registry), registry);
+    }
+
     public Worker(DataSource dataSource, ChunkTopic topic, WorkerSettings settings, Throttle throttle) {
+        this(dataSource, topic, settings, throttle, new SimpleMeterRegistry());
+    }
+
+    public Worker(DataSource dataSource, ChunkTopic topic, WorkerSettings settings, Throttle throttle, MeterRegistry registry) {
         this.id = hostName() + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
         this.dataSource = dataSource;
         this.topic = topic;
         this.settings = settings;
         this.leases = new LeaseStore(dataSource, id, settings.leaseDuration());
         this.jobs = new JobStore(dataSource);
-        this.runner = new ChunkRunner(new BatchApplier(dataSource, leases), leases, this::spec, throttle, settings, () -> stopping);
+        this.runner = new ChunkRunner(new BatchApplier(dataSource, leases), leases, this::spec, throttle, settings, () -> stopping,
+                new WorkerMetrics(registry));
         this.runners = Executors.newFixedThreadPool(settings.threads(), r -> new Thread(r, "pgbackfill-runner-" + id));
         this.consumerThread = new Thread(this::consume, "pgbackfill-consumer-" + id);
     }

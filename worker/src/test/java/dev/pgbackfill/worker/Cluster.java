@@ -53,9 +53,14 @@ final class Cluster implements AutoCloseable {
     }
 
     Worker addWorker(WorkerSettings settings) {
+        return addWorker(settings, pool -> Throttle.NONE);
+    }
+
+    /** A worker whose throttle is built on its own pool (e.g. the real ThrottleController with a test clock). */
+    Worker addWorker(WorkerSettings settings, java.util.function.Function<javax.sql.DataSource, Throttle> throttle) {
         HikariDataSource pool = Database.open(DbConfig.of(db.url(), null, null), settings.threads() + 2, "test-worker");
         workerPools.add(pool);
-        Worker w = new Worker(pool, topic, settings, Throttle.NONE).start();
+        Worker w = new Worker(pool, topic, settings, throttle.apply(pool)).start();
         workers.add(w);
         return w;
     }

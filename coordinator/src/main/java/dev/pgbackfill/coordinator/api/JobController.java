@@ -1,7 +1,12 @@
 package dev.pgbackfill.coordinator.api;
 
 import dev.pgbackfill.coordinator.control.Coordinator;
+import dev.pgbackfill.error.InvalidInputException;
 import dev.pgbackfill.job.JobEvent;
+import dev.pgbackfill.job.Json;
+import dev.pgbackfill.throttle.ThrottleSettings;
+import java.util.HashMap;
+import java.util.Map;
 import dev.pgbackfill.job.JobStatus;
 import dev.pgbackfill.spec.BackfillSpec;
 import java.security.Principal;
@@ -67,6 +72,30 @@ public class JobController {
     public JobStatus cancel(@PathVariable long id, @RequestBody(required = false) Reason reason, Principal who) {
         coordinator.cancel(id, actor(who), reason == null ? null : reason.reason());
         return coordinator.status(id);
+    }
+
+    /** The job's throttle settings. */
+    @GetMapping("/{id}/throttle")
+    public ThrottleSettings throttle(@PathVariable long id) {
+        return coordinator.jobs().throttle(id);
+    }
+
+    /**
+     * Changes the throttle while the job runs. Body: any ThrottleSettings fields ({@code rate}, {@code schedule},
+     * {@code batchTargetMs}, {@code sleepRatio}, {@code replicaLagSeconds: {throttle, critical}}, …), plus
+     * {@code clear: true} to drop the current settings first.
+     */
+    @PostMapping("/{id}/throttle")
+    public ThrottleSettings changeThrottle(@PathVariable long id, @RequestBody Map<String, Object> body, Principal who) {
+        Map<String, Object> fields = new HashMap<>(body);
+        boolean clear = Boolean.TRUE.equals(fields.remove("clear"));
+        ThrottleSettings change;
+        try {
+            change = Json.MAPPER.convertValue(fields, ThrottleSettings.class);
+        } catch (RuntimeException e) {
+            throw new InvalidInputException("throttle", "the throttle body does not match the settings: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        return coordinator.throttle(id, change, clear, actor(who));
     }
 
     private static String actor(Principal who) {

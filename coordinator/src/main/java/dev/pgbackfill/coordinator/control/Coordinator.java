@@ -12,6 +12,8 @@ import dev.pgbackfill.job.Json;
 import dev.pgbackfill.spec.BackfillSpec;
 import dev.pgbackfill.spec.BatchSql;
 import dev.pgbackfill.spec.ResolvedSpec;
+import dev.pgbackfill.error.InvalidInputException;
+import dev.pgbackfill.throttle.ThrottleSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -98,6 +100,17 @@ public final class Coordinator implements AutoCloseable {
             throw new IllegalStateException("launching the job failed: " + e.getMessage(), e);
         }
         log.info("job {} launched by {}: {} chunk(s) on {}", jobId, actor, chunks.size(), spec.table());
+        ThrottleSettings throttle = spec.throttleOrNone();
+        if (throttle.hasHealthSignals()) {
+            // judge health before the first request goes out: a job launched into an unhealthy database waits
+            try (Connection c = dataSource.getConnection()) {
+                if (judgeHealth(c, jobId, throttle, HealthMonitor.read(c))) {
+                    return jobId;
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("reading health signals failed: " + e.getMessage(), e);
+            }
+        }
         publishDue(jobId);
         return jobId;
     }
@@ -170,7 +183,18 @@ public final class Coordinator implements AutoCloseable {
                 c.setAutoCommit(false);
                 failAbandonedPlanning(c);
                 c.commit();
+                HealthMonitor.Signals signals = null;
                 for (long jobId : jobs.idsIn(JobState.RUNNING)) {
+                    ThrottleSettings throttle = jobs.throttle(jobId);
+                    if (throttle.hasHealthSignals()) {
+                        if (signals == null) {
+                            signals = HealthMonitor.read(c);
+                            c.commit();
+                        }
+                        if (judgeHealth(c, jobId, throttle, signals)) {
+                            continue; // paused by a critical signal
+                        }
+                    }
                     publishDue(jobId);
                     if (sample) {
                         sample(c, jobId);
@@ -187,6 +211,48 @@ public final class Coordinator implements AutoCloseable {
         if (sample) {
             lastSampleNanos = System.nanoTime();
         }
+    }
+
+    /** Applies the health verdict to a job; true when a critical signal paused it. */
+    private boolean judgeHealth(Connection c, long jobId, ThrottleSettings throttle, HealthMonitor.Signals signals) throws SQLException {
+        Double probe = null;
+        if (throttle.probe() != null) {
+            try {
+                probe = HealthMonitor.probe(c, throttle.probe());
+            } catch (InvalidInputException e) {
+                jobs.setHealth(jobId, "throttled: " + e.getMessage());
+                return false;
+            }
+        }
+        HealthMonitor.Verdict verdict = HealthMonitor.judge(throttle, signals, probe);
+        if (verdict.critical()) {
+            jobs.setHealth(jobId, null);
+            jobs.transition(jobId, JobState.PAUSED, "health", verdict.reason());
+            log.warn("job {} paused automatically: {}", jobId, verdict.reason());
+            return true;
+        }
+        if (jobs.setHealth(jobId, verdict.reason())) {
+            log.info("job {}: {}", jobId, verdict.reason() == null ? "healthy again" : verdict.reason());
+        }
+        return false;
+    }
+
+    /**
+     * Changes a job's throttle while it runs: {@code change}'s set fields replace the current ones ({@code clear}
+     * first drops them all). Workers see the change within a second. Bad values are refused, nothing changed.
+     */
+    public ThrottleSettings throttle(long jobId, ThrottleSettings change, boolean clear, String actor) {
+        ThrottleSettings current = clear ? ThrottleSettings.NONE : jobs.throttle(jobId);
+        ThrottleSettings next = current.merge(change).validated();
+        if (next.probe() != null && (change != null && change.probe() != null)) {
+            try (Connection c = dataSource.getConnection()) {
+                HealthMonitor.probe(c, next.probe());
+            } catch (SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+        return jobs.setThrottle(jobId, next, actor, (clear ? "cleared; " : "") + Json.write(change == null ? ThrottleSettings.NONE : change)
+                .replaceAll(",?\"[a-zA-Z]+\":null", "").replace("{,", "{"));
     }
 
     private static boolean advisoryLock(Connection c, String function) throws SQLException {

@@ -1,6 +1,7 @@
 package dev.pgbackfill.worker.apply;
 
 import dev.pgbackfill.spec.BatchSql;
+import dev.pgbackfill.worker.WorkerMetrics;
 import dev.pgbackfill.worker.WorkerSettings;
 import dev.pgbackfill.worker.lease.ChunkLease;
 import dev.pgbackfill.worker.lease.JobStoppedException;
@@ -35,9 +36,11 @@ public final class ChunkRunner {
     private final WorkerSettings settings;
     private final BooleanSupplier stopping;
     private final Retry retry;
+    private final WorkerMetrics metrics;
 
     public ChunkRunner(BatchApplier applier, LeaseStore leases, LongFunction<BatchSql> specs, Throttle throttle,
-                       WorkerSettings settings, BooleanSupplier stopping) {
+                       WorkerSettings settings, BooleanSupplier stopping, WorkerMetrics metrics) {
+        this.metrics = metrics;
         this.applier = applier;
         this.leases = leases;
         this.specs = specs;
@@ -49,6 +52,7 @@ public final class ChunkRunner {
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(Duration.ofMillis(100), 2.0))
                 .retryOnException(SqlErrors::isTransient)
                 .build());
+        retry.getEventPublisher().onRetry(e -> metrics.retry());
     }
 
     /** How a chunk run ended. */
@@ -57,8 +61,9 @@ public final class ChunkRunner {
     public Outcome run(ChunkLease lease) {
         try {
             BatchSql sql = specs.apply(lease.jobId());
+            Throttle.ChunkThrottle chunkThrottle = throttle.forChunk(lease);
             int limit = sql.spec().batchSize();
-            limit = pass(sql, lease, lease.cursor(), limit);
+            limit = pass(sql, lease, chunkThrottle, lease.cursor(), limit);
             for (int sweep = 1; ; sweep++) {
                 List<List<String>> remaining = applier.remaining(sql, lease.lo(), lease.hi(), STUCK_SAMPLE);
                 if (remaining.isEmpty()) {
@@ -67,13 +72,14 @@ public final class ChunkRunner {
                 if (sweep > settings.maxSweeps()) {
                     log.warn("{}: {}{} row(s) still match after {} sweeps (locked by other sessions?); reporting them stuck",
                             lease.describe(), remaining.size() == STUCK_SAMPLE ? "at least " : "", remaining.size(), sweep - 1);
+                    metrics.stuck(lease.jobId(), remaining.size());
                     return leases.markStuck(lease, remaining.size(), remaining.subList(0, Math.min(20, remaining.size())), sweep - 1)
                             ? Outcome.STUCK : Outcome.LEASE_LOST;
                 }
                 if (sweep > 1) {
                     waitRenewing(lease, backoff(sweep - 1));
                 }
-                limit = pass(sql, lease, lease.lo(), limit);
+                limit = pass(sql, lease, chunkThrottle, lease.lo(), limit);
             }
         } catch (LeaseLostException e) {
             log.warn(e.getMessage());
@@ -93,15 +99,17 @@ public final class ChunkRunner {
     }
 
     /** Batches from {@code start} to the end of the range; returns the batch size it ended with. */
-    private int pass(BatchSql sql, ChunkLease lease, List<String> start, int limit) throws Exception {
+    private int pass(BatchSql sql, ChunkLease lease, Throttle.ChunkThrottle chunkThrottle, List<String> start, int limit) throws Exception {
         List<String> cursor = start;
         int timeouts = 0;
+        Throttle.Waiter waiter = d -> waitRenewing(lease, d);
         while (true) {
             if (stopping.getAsBoolean()) {
                 throw new StopRequested();
             }
-            throttle.beforeBatch(lease.jobId(), limit);
+            limit = chunkThrottle.beforeBatch(limit, waiter);
             BatchResult result;
+            long started = System.nanoTime();
             try {
                 List<String> from = cursor;
                 int n = limit;
@@ -111,14 +119,18 @@ public final class ChunkRunner {
                 if (!SqlErrors.isTimeout(e) || ++timeouts > MAX_CONSECUTIVE_TIMEOUTS) {
                     throw e;
                 }
+                metrics.timeout(lease.jobId());
                 limit = Math.max(1, limit / 2);
                 log.info("{}: batch hit {} (SQLSTATE {}); retrying with {} rows", lease.describe(),
                         "55P03".equals(e.getSQLState()) ? "lock_timeout" : "statement_timeout", e.getSQLState(), limit);
                 continue;
             }
+            long took = System.nanoTime() - started;
+            metrics.record(lease.jobId(), result, limit, took);
             if (result.locked() == 0) {
                 return limit;
             }
+            limit = chunkThrottle.afterBatch(limit, result.locked(), result.updated(), took, waiter);
             cursor = result.lastKey();
         }
     }

@@ -1,0 +1,43 @@
+package dev.pgbackfill.worker;
+
+import dev.pgbackfill.worker.apply.BatchResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/** Micrometer metrics of a worker, tagged with the job id: rows, batch duration and size, retries, timeouts, stuck rows. */
+public final class WorkerMetrics {
+    private final MeterRegistry registry;
+
+    public WorkerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void record(long jobId, BatchResult result, int size, long nanos) {
+        String job = Long.toString(jobId);
+        Counter.builder("pgbackfill.rows.applied").description("rows changed by committed batches").tag("job", job).register(registry)
+                .increment(result.updated());
+        Timer.builder("pgbackfill.batch.duration").description("time of one batch transaction").tag("job", job)
+                .publishPercentileHistogram().register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        DistributionSummary.builder("pgbackfill.batch.size").description("rows asked for per batch").tag("job", job).register(registry)
+                .record(size);
+    }
+
+    public void retry() {
+        registry.counter("pgbackfill.batch.retries").increment();
+    }
+
+    public void timeout(long jobId) {
+        registry.counter("pgbackfill.batch.timeouts", "job", Long.toString(jobId)).increment();
+    }
+
+    public void stuck(long jobId, long rows) {
+        registry.counter("pgbackfill.rows.stuck", "job", Long.toString(jobId)).increment(rows);
+    }
+}

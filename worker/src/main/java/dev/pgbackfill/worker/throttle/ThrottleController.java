@@ -1,0 +1,177 @@
+package dev.pgbackfill.worker.throttle;
+
+import dev.pgbackfill.job.JobState;
+import dev.pgbackfill.job.Json;
+import dev.pgbackfill.throttle.Schedule;
+import dev.pgbackfill.throttle.ThrottleSettings;
+import dev.pgbackfill.worker.lease.ChunkLease;
+import dev.pgbackfill.worker.lease.JobStoppedException;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.sql.DataSource;
+
+/**
+ * The worker's throttle. Settings live in PostgreSQL (changeable while a job runs, the same for every worker);
+ * each worker reads them at most once a second. A job's rate, a schedule window's rate and the global budget
+ * are shared equally among the chunks being worked at that moment, and each chunk run paces itself with a
+ * Resilience4j {@link RateLimiter} for its share (re-sized with {@code changeLimitForPeriod} as chunks start and end).
+ * Rows are paid for after each batch, so the achieved rate counts rows really changed.
+ */
+public final class ThrottleController implements Throttle {
+    private static final long REFRESH_NANOS = 1_000_000_000L;
+    private static final Duration GATE_POLL = Duration.ofMillis(250);
+
+    private final DataSource dataSource;
+    private final Clock clock;
+    private final MeterRegistry metrics;
+    private final Map<Long, JobView> views = new ConcurrentHashMap<>();
+
+    public ThrottleController(DataSource dataSource, Clock clock, MeterRegistry metrics) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public ChunkThrottle forChunk(ChunkLease lease) {
+        return new PerChunk(lease.jobId());
+    }
+
+    JobView view(long jobId) throws SQLException {
+        JobView v = views.get(jobId);
+        if (v != null && System.nanoTime() - v.loadedAtNanos() < REFRESH_NANOS) {
+            return v;
+        }
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                SELECT j.state, j.throttle::text, j.health_reason,
+                       (SELECT count(*) FROM pgbackfill.chunk c WHERE c.job_id = j.id AND c.state = 'RUNNING'),
+                       g.rate,
+                       CASE WHEN g.rate IS NULL THEN 0 ELSE (SELECT count(*) FROM pgbackfill.chunk c JOIN pgbackfill.job r ON r.id = c.job_id
+                                                              WHERE c.state = 'RUNNING' AND r.state = 'RUNNING') END
+                  FROM pgbackfill.job j
+                  LEFT JOIN (SELECT (value #>> '{}')::float8 AS rate FROM pgbackfill.setting WHERE name = 'global_rate') g ON true
+                 WHERE j.id = ?""")) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new JobStoppedException(jobId, JobState.CANCELLED);
+                }
+                v = new JobView(JobState.valueOf(rs.getString(1)), Json.read(rs.getString(2), ThrottleSettings.class), rs.getString(3),
+                        rs.getLong(4), rs.getObject(5) == null ? null : rs.getDouble(5), rs.getLong(6), System.nanoTime());
+            }
+        }
+        views.put(jobId, v);
+        return v;
+    }
+
+    /** This chunk's share of every rate that applies now; null when nothing limits it. */
+    static Double share(JobView v, Schedule.Decision window) {
+        long mine = Math.max(1, v.runningChunks());
+        Double share = null;
+        if (v.settings().rate() != null) {
+            share = v.settings().rate() / mine;
+        }
+        if (window != null && window.rate() != null) {
+            share = min(share, window.rate() / mine);
+        }
+        if (v.globalRate() != null) {
+            share = min(share, v.globalRate() / Math.max(1, v.allRunningChunks()));
+        }
+        return share;
+    }
+
+    private static Double min(Double a, double b) {
+        return a == null ? b : Math.min(a, b);
+    }
+
+    private final class PerChunk implements ChunkThrottle {
+        private final long jobId;
+        private RateLimiter limiter;
+        private boolean slowPeriod;
+
+        PerChunk(long jobId) {
+            this.jobId = jobId;
+        }
+
+        @Override
+        public int beforeBatch(int size, Waiter waiter) throws Exception {
+            while (true) {
+                JobView v = view(jobId);
+                if (v.state() != JobState.RUNNING) {
+                    throw new JobStoppedException(jobId, v.state());
+                }
+                String wait = null;
+                if (v.healthReason() != null) {
+                    wait = "health";
+                } else {
+                    Schedule schedule = v.settings().parsedSchedule();
+                    if (schedule != null && schedule.at(clock.instant()).paused()) {
+                        wait = "schedule";
+                    }
+                }
+                if (wait == null) {
+                    ThrottleSettings s = v.settings();
+                    int bounded = Math.max(s.minBatchOrDefault(), Math.min(s.maxBatchOrDefault(), size));
+                    Double share = share(v, schedule(v));
+                    // at a low rate, one batch per second at most: no bursts of a big batch followed by a long wait
+                    return share == null ? bounded : (int) Math.max(1, Math.min(bounded, Math.ceil(share)));
+                }
+                metrics.counter("pgbackfill.throttle.waits", "job", Long.toString(jobId), "reason", wait).increment();
+                waiter.sleep(GATE_POLL);
+            }
+        }
+
+        @Override
+        public int afterBatch(int size, long locked, long rows, long nanos, Waiter waiter) throws Exception {
+            JobView v = view(jobId);
+            ThrottleSettings s = v.settings();
+            Double share = share(v, schedule(v));
+            if (share != null && rows > 0) {
+                long wait = limiter(share).reservePermission((int) Math.min(Integer.MAX_VALUE, rows));
+                if (wait > 0) {
+                    metrics.counter("pgbackfill.throttle.waits", "job", Long.toString(jobId), "reason", "rate").increment();
+                    waiter.sleep(Duration.ofNanos(wait));
+                }
+            }
+            if (s.sleepRatioOrDefault() > 0) {
+                waiter.sleep(Duration.ofNanos((long) (nanos * s.sleepRatioOrDefault())));
+            }
+            if (locked < size) {
+                return size; // a short batch (end of range, rows held by others) says nothing about speed
+            }
+            double tookMs = Math.max(0.1, nanos / 1e6);
+            // shrink fast (a too-big batch holds locks too long), grow gently (at most doubling per batch)
+            double factor = Math.max(0.1, Math.min(2.0, s.batchTargetMsOrDefault() / tookMs));
+            return (int) Math.max(s.minBatchOrDefault(), Math.min(s.maxBatchOrDefault(), Math.round(size * factor)));
+        }
+
+        private Schedule.Decision schedule(JobView v) {
+            Schedule schedule = v.settings().parsedSchedule();
+            return schedule == null ? null : schedule.at(clock.instant());
+        }
+
+        /** Permits per 100 ms period (1 s below 100 rows/s, so a period holds at least one permit). */
+        private RateLimiter limiter(double share) {
+            boolean slow = share < 100;
+            Duration period = slow ? Duration.ofSeconds(1) : Duration.ofMillis(100);
+            int perPeriod = (int) Math.max(1, Math.round(slow ? share : share / 10));
+            if (limiter == null || slow != slowPeriod) {
+                limiter = RateLimiter.of("job-" + jobId, RateLimiterConfig.custom()
+                        .limitRefreshPeriod(period).limitForPeriod(perPeriod).timeoutDuration(Duration.ofDays(1)).build());
+                slowPeriod = slow;
+            } else if (limiter.getRateLimiterConfig().getLimitForPeriod() != perPeriod) {
+                limiter.changeLimitForPeriod(perPeriod);
+            }
+            return limiter;
+        }
+    }
+}
