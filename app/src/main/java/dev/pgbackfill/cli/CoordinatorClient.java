@@ -33,6 +33,11 @@ final class CoordinatorClient {
                 .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : Json.write(body))));
     }
 
+    JsonNode put(String path, Object body) {
+        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(Json.write(body))));
+    }
+
     private URI uri(String path) {
         try {
             return URI.create(base + path);

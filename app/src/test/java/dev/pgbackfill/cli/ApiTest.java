@@ -149,4 +149,36 @@ class ApiTest {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("jvm_memory_used_bytes");
     }
+
+    @Test
+    void operatorChangesTheThrottleAndViewerCannot() throws Exception {
+        long job = launchJob();
+
+        HttpResponse<String> viewer = call("POST", "/api/jobs/" + job + "/throttle", VIEWER, "{\"rate\": 100}");
+        HttpResponse<String> set = call("POST", "/api/jobs/" + job + "/throttle", OPERATOR,
+                "{\"rate\": 100, \"schedule\": \"Sat-Sun paused\", \"replicaLagSeconds\": {\"throttle\": 2, \"critical\": 30}}");
+        HttpResponse<String> bad = call("POST", "/api/jobs/" + job + "/throttle", OPERATOR, "{\"schedule\": \"Sun-Mon 9:00 go\"}");
+        HttpResponse<String> read = call("GET", "/api/jobs/" + job + "/throttle", VIEWER, null);
+
+        assertThat(viewer.statusCode()).isEqualTo(403);
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("--schedule rule 1");
+        @SuppressWarnings("unchecked") Map<String, Object> settings = Json.read(read.body(), Map.class);
+        assertThat(settings.get("rate")).isEqualTo(100.0);
+        assertThat(settings.get("schedule")).isEqualTo("Sat-Sun paused");
+        assertThat(settings.get("replicaLagSeconds")).isEqualTo(Map.of("throttle", 2.0, "critical", 30.0));
+    }
+
+    @Test
+    void globalBudgetIsSetAndRemovedByOperators() throws Exception {
+        assertThat(call("PUT", "/api/settings/global-rate", VIEWER, "{\"rate\": 5000}").statusCode()).isEqualTo(403);
+        HttpResponse<String> set = call("PUT", "/api/settings/global-rate", OPERATOR, "{\"rate\": 5000}");
+        HttpResponse<String> negative = call("PUT", "/api/settings/global-rate", OPERATOR, "{\"rate\": -1}");
+        HttpResponse<String> cleared = call("PUT", "/api/settings/global-rate", OPERATOR, "{\"rate\": null}");
+
+        assertThat(set.body()).isEqualTo("{\"rate\":5000.0}");
+        assertThat(negative.statusCode()).isEqualTo(400);
+        assertThat(cleared.body()).isEqualTo("{\"rate\":null}");
+    }
 }

@@ -7,5 +7,5 @@ package dev.pgbackfill.job;
 public record JobStatus(long id, JobState state, String table, long rowsDone, long rowsEstimated, double rowsPerSecond,
                         double averageRowsPerSecond, Long etaSeconds, String createdAt, String startedAt,
                         String finishedAt, String throttleReason, long stuckRows, int chunksTotal, int chunksDone,
-                        int chunksRunning, String lastError) {
+                        int chunksRunning, int workers, String lastError) {
 }

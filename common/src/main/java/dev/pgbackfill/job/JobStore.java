@@ -29,12 +29,13 @@ public class JobStore {
                       FROM pgbackfill.job_sample s WHERE s.job_id = j.id AND s.at > clock_timestamp() - interval '30 seconds'
                     HAVING count(*) > 1) AS recent_rate,
                    extract(epoch FROM coalesce(j.finished_at, clock_timestamp()) - j.started_at) AS elapsed,
-                   j.throttle::text
+                   j.throttle::text, coalesce(c.workers, 0)
               FROM pgbackfill.job j
               LEFT JOIN LATERAL (
                    SELECT sum(rows_done) AS rows_done, sum(stuck_rows) AS stuck_rows, count(*) AS total,
                           count(*) FILTER (WHERE state IN ('DONE', 'STUCK')) AS done,
-                          count(*) FILTER (WHERE state = 'RUNNING') AS running
+                          count(*) FILTER (WHERE state = 'RUNNING') AS running,
+                          count(DISTINCT lease_owner) FILTER (WHERE state = 'RUNNING') AS workers
                      FROM pgbackfill.chunk WHERE job_id = j.id) c ON true
             """;
 
@@ -316,7 +317,7 @@ public class JobStore {
         }
         return new JobStatus(rs.getLong(1), state, rs.getString(3), rowsDone, estimated, round(recent), round(average), eta,
                 iso(rs.getTimestamp(5)), iso(rs.getTimestamp(6)), iso(rs.getTimestamp(7)), reason,
-                rs.getLong(11), rs.getInt(12), rs.getInt(13), rs.getInt(14), rs.getString(9));
+                rs.getLong(11), rs.getInt(12), rs.getInt(13), rs.getInt(14), rs.getInt(18), rs.getString(9));
     }
 
     private static double round(double v) {

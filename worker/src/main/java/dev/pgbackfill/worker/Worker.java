@@ -10,6 +10,8 @@ import dev.pgbackfill.worker.lease.ChunkLease;
 import dev.pgbackfill.worker.lease.LeaseStore;
 import dev.pgbackfill.worker.throttle.Throttle;
 import dev.pgbackfill.worker.throttle.ThrottleController;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
@@ -60,6 +62,18 @@ public final class Worker implements AutoCloseable {
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicLong chunksDone = new AtomicLong();
     private final Thread consumerThread;
+    /**
+     * Opens when claims and chunk runs keep failing on database errors: the worker then stops taking chunks (their
+     * requests stay in Kafka, or are republished when leases expire) until a probe call succeeds.
+     */
+    private final CircuitBreaker database = CircuitBreaker.of("database", CircuitBreakerConfig.custom()
+            .slidingWindowSize(10)
+            .minimumNumberOfCalls(5)
+            .failureRateThreshold(50)
+            .waitDurationInOpenState(Duration.ofSeconds(10))
+            .permittedNumberOfCallsInHalfOpenState(1)
+            .recordException(e -> e instanceof SQLException)
+            .build());
     private volatile boolean stopping;
     private volatile KafkaConsumer<String, byte[]> consumer;
     private long lastHeartbeat;
@@ -92,6 +106,11 @@ public final class Worker implements AutoCloseable {
 
     public long chunksDone() {
         return chunksDone.get();
+    }
+
+    /** CLOSED while the database answers; OPEN while this worker takes no chunks because it keeps failing. */
+    public CircuitBreaker.State circuitState() {
+        return database.getState();
     }
 
     public Worker start() {
@@ -159,11 +178,19 @@ public final class Worker implements AutoCloseable {
             log.warn("worker {}: ignoring malformed record at {}-{}@{}", id, record.topic(), record.partition(), record.offset());
             return true;
         }
+        if (!database.tryAcquirePermission()) {
+            sleepQuietly(Duration.ofMillis(500)); // circuit open: the database keeps failing, take nothing
+            return false;
+        }
         Optional<ChunkLease> lease;
+        long start = System.nanoTime();
         try {
             lease = leases.claim(request);
+            database.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         } catch (SQLException e) {
-            log.warn("worker {}: cannot claim job {} chunk {}: {}", id, request.jobId(), request.chunkNo(), e.toString());
+            database.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            log.warn("worker {}: cannot claim job {} chunk {}: {} (circuit {})", id, request.jobId(), request.chunkNo(), e.toString(),
+                    database.getState());
             sleepQuietly(Duration.ofSeconds(1));
             return false;
         }
@@ -173,9 +200,15 @@ public final class Worker implements AutoCloseable {
         busy.incrementAndGet();
         runners.execute(() -> {
             try {
+                long runStart = System.nanoTime();
                 ChunkRunner.Outcome outcome = runner.run(lease.get());
                 if (outcome == ChunkRunner.Outcome.DONE) {
                     chunksDone.incrementAndGet();
+                }
+                if (outcome == ChunkRunner.Outcome.FAILED) {
+                    database.onError(System.nanoTime() - runStart, TimeUnit.NANOSECONDS, new SQLException("chunk failed", "58000"));
+                } else {
+                    database.onSuccess(System.nanoTime() - runStart, TimeUnit.NANOSECONDS);
                 }
                 log.debug("worker {}: {} -> {}", id, lease.get().describe(), outcome);
             } finally {

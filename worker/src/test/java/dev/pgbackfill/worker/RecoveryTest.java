@@ -62,4 +62,57 @@ class RecoveryTest {
         }
         assertThat(Audit.rowsNotUpdatedOnce(db, "ws", "t.id")).isZero();
     }
+
+    @Test
+    void aPauseSurvivesACoordinatorRestartAndResumeFinishesExactlyOnce() throws Exception {
+        db.exec("CREATE TABLE pr (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO pr SELECT g, g FROM generate_series(1, 20000) g; ANALYZE pr");
+        Audit.install(db, "pr", "t.id");
+        try (Cluster cluster = new Cluster(db)) {
+            cluster.withWorkers(2);
+            long job = cluster.launch(new BackfillSpec("pr", List.of("b = a * 3"), null, null, null, null, 100, 2_000L));
+            while (cluster.coordinator.status(job).rowsDone() == 0) {
+                Thread.sleep(10);
+            }
+            cluster.coordinator.pause(job, "test", "maintenance window");
+            long done = cluster.coordinator.status(job).rowsDone();
+            cluster.stopCoordinator().run();
+            Thread.sleep(1_000);
+
+            assertThat(cluster.coordinator.status(job).state()).isEqualTo(JobState.PAUSED);
+            assertThat(cluster.coordinator.status(job).rowsDone()).isEqualTo(done);
+
+            cluster.coordinator.resume(job, "test", null);
+            JobStatus s = cluster.awaitFinished(job, Duration.ofSeconds(60));
+            assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(s.rowsDone()).isEqualTo(20_000);
+        }
+        assertThat(Audit.rowsNotUpdatedOnce(db, "pr", "t.id")).isZero();
+    }
+
+    @Test
+    void severalJobsRunAtOnceEachControlledOnItsOwn() throws Exception {
+        db.exec("""
+                CREATE TABLE m1 (id bigint PRIMARY KEY, a int NOT NULL, b int, c int);
+                CREATE TABLE m2 (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), a int NOT NULL, b int);
+                INSERT INTO m1 SELECT g, g FROM generate_series(1, 15000) g; INSERT INTO m2 (a) SELECT g FROM generate_series(1, 15000) g;
+                ANALYZE m1; ANALYZE m2""");
+        try (Cluster cluster = new Cluster(db)) {
+            cluster.withWorkers(3);
+            long j1 = cluster.launch(new BackfillSpec("m1", List.of("b = a + 1"), null, null, null, null, 200, 3_000L));
+            long j2 = cluster.launch(new BackfillSpec("m1", List.of("c = a + 2"), null, null, null, null, 200, 3_000L)); // same table
+            long j3 = cluster.launch(new BackfillSpec("m2", List.of("b = a + 3"), null, null, null, null, 200, 3_000L));
+            cluster.coordinator.pause(j2, "test", "only this one");
+
+            JobStatus s1 = cluster.awaitFinished(j1, Duration.ofSeconds(60));
+            JobStatus s3 = cluster.awaitFinished(j3, Duration.ofSeconds(60));
+            assertThat(cluster.coordinator.status(j2).state()).isEqualTo(JobState.PAUSED);
+            cluster.coordinator.resume(j2, "test", null);
+            JobStatus s2 = cluster.awaitFinished(j2, Duration.ofSeconds(60));
+
+            assertThat(List.of(s1.state(), s2.state(), s3.state())).containsOnly(JobState.SUCCEEDED);
+            assertThat(List.of(s1.rowsDone(), s2.rowsDone(), s3.rowsDone())).containsOnly(15_000L);
+            assertThat(db.queryLong("SELECT count(*) FROM m1 WHERE b IS DISTINCT FROM a + 1 OR c IS DISTINCT FROM a + 2")).isZero();
+            assertThat(db.queryLong("SELECT count(*) FROM m2 WHERE b IS DISTINCT FROM a + 3")).isZero();
+        }
+    }
 }

@@ -15,6 +15,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 @SpringBootApplication(exclude = org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration.class)
 public class CoordinatorApplication {
 
+    /** Job progress and health signals in the actuator's registry (Prometheus at /actuator/prometheus). */
+    @org.springframework.context.annotation.Bean
+    io.micrometer.core.instrument.binder.MeterBinder jobMetrics(Coordinator coordinator) {
+        return coordinator::bindMetrics;
+    }
+
     public static ConfigurableApplicationContext start(Coordinator coordinator, ApiTokens tokens, int port, Map<String, Object> extra) {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("server.port", port);

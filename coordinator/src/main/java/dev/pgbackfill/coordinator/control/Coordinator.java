@@ -20,7 +20,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -47,6 +52,9 @@ public final class Coordinator implements AutoCloseable {
         return t;
     });
     private long lastSampleNanos;
+    private volatile MeterRegistry registry;
+    private final Map<Long, JobStatus> metered = new ConcurrentHashMap<>();
+    private final AtomicReference<HealthMonitor.Signals> lastSignals = new AtomicReference<>();
 
     public Coordinator(DataSource dataSource, ChunkPublisher publisher, CoordinatorSettings settings) {
         this.dataSource = dataSource;
@@ -57,6 +65,34 @@ public final class Coordinator implements AutoCloseable {
 
     public JobStore jobs() {
         return jobs;
+    }
+
+    /**
+     * Exposes job progress (rows done / estimated, rows/s, stuck rows, running chunks, health-throttled) per job
+     * and the last health signals as Micrometer gauges, updated by the monitor.
+     */
+    public void bindMetrics(MeterRegistry meterRegistry) {
+        this.registry = meterRegistry;
+        Gauge.builder("pgbackfill.health.replica.lag.seconds", lastSignals, s -> s.get() == null ? 0 : s.get().replicaLagSeconds()).register(meterRegistry);
+        Gauge.builder("pgbackfill.health.wal.retained.mb", lastSignals, s -> s.get() == null ? 0 : s.get().walRetainedMb()).register(meterRegistry);
+        Gauge.builder("pgbackfill.health.lock.waiters", lastSignals, s -> s.get() == null ? 0 : s.get().lockWaiters()).register(meterRegistry);
+        Gauge.builder("pgbackfill.health.active.connections", lastSignals, s -> s.get() == null ? 0 : s.get().activeConnections()).register(meterRegistry);
+    }
+
+    private void meter(long jobId) {
+        MeterRegistry r = registry;
+        if (r == null) {
+            return;
+        }
+        if (metered.put(jobId, jobs.status(jobId)) == null) {
+            String job = Long.toString(jobId);
+            Gauge.builder("pgbackfill.job.rows.done", metered, m -> m.get(jobId).rowsDone()).tag("job", job).register(r);
+            Gauge.builder("pgbackfill.job.rows.estimated", metered, m -> m.get(jobId).rowsEstimated()).tag("job", job).register(r);
+            Gauge.builder("pgbackfill.job.rows.per.second", metered, m -> m.get(jobId).rowsPerSecond()).tag("job", job).register(r);
+            Gauge.builder("pgbackfill.job.stuck.rows", metered, m -> m.get(jobId).stuckRows()).tag("job", job).register(r);
+            Gauge.builder("pgbackfill.job.chunks.running", metered, m -> m.get(jobId).chunksRunning()).tag("job", job).register(r);
+            Gauge.builder("pgbackfill.job.throttled", metered, m -> m.get(jobId).throttleReason() == null ? 0 : 1).tag("job", job).register(r);
+        }
     }
 
     public void start() {
@@ -189,6 +225,7 @@ public final class Coordinator implements AutoCloseable {
                     if (throttle.hasHealthSignals()) {
                         if (signals == null) {
                             signals = HealthMonitor.read(c);
+                            lastSignals.set(signals);
                             c.commit();
                         }
                         if (judgeHealth(c, jobId, throttle, signals)) {
@@ -198,6 +235,7 @@ public final class Coordinator implements AutoCloseable {
                     publishDue(jobId);
                     if (sample) {
                         sample(c, jobId);
+                        meter(jobId);
                     }
                     completeIfFinished(c, jobId);
                 }

@@ -56,7 +56,7 @@ public final class ChunkRunner {
     }
 
     /** How a chunk run ended. */
-    public enum Outcome { DONE, STUCK, RELEASED, LEASE_LOST }
+    public enum Outcome { DONE, STUCK, RELEASED, LEASE_LOST, FAILED }
 
     public Outcome run(ChunkLease lease) {
         try {
@@ -94,7 +94,8 @@ public final class ChunkRunner {
             return release(lease, true);
         } catch (Exception e) {
             log.warn("{}: giving the chunk back after an error: {}", lease.describe(), e.toString());
-            return release(lease, false);
+            release(lease, false);
+            return Outcome.FAILED;
         }
     }
 
