@@ -239,6 +239,12 @@ public final class Coordinator implements AutoCloseable {
                     }
                     completeIfFinished(c, jobId);
                 }
+                if (sample) {
+                    // finished, paused or cancelled jobs keep their gauges, with their final values
+                    for (long jobId : metered.keySet()) {
+                        meter(jobId);
+                    }
+                }
                 c.commit();
             } finally {
                 c.rollback();

@@ -197,8 +197,16 @@ public final class SpecValidator {
      * user's --where and join.
      */
     public long estimateRows(Validated v, BackfillSpec spec) throws SQLException {
-        if (spec.where() == null && spec.from() == null && v.table().reltuples() >= 0) {
-            return (long) v.table().reltuples();
+        if (spec.where() == null && spec.from() == null) {
+            if (v.table().reltuples() >= 0) {
+                return (long) v.table().reltuples();
+            }
+            if (v.table().relpages() < 12_800) { // never analysed and under ~100 MB: counting is cheap and exact
+                try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + v.table().name().sql())) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
         }
         ResolvedSpec r = v.spec();
         String sql = "EXPLAIN (FORMAT JSON) SELECT 1 FROM " + r.table().sql() + " t" + (r.hasJoin() ? ", " + r.from() : "")
