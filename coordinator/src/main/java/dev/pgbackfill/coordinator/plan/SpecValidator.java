@@ -201,9 +201,11 @@ public final class SpecValidator {
             if (v.table().reltuples() >= 0) {
                 return (long) v.table().reltuples();
             }
-            if (v.table().relpages() < 12_800) { // never analysed and under ~100 MB: counting is cheap and exact
-                try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM " + v.table().name().sql())) {
-                    rs.next();
+            // never analysed (relpages is 0 then too): count when the table is under ~100 MB, cheap and exact
+            try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT CASE WHEN pg_relation_size("
+                    + v.table().oid() + ") < 100 * 1024 * 1024 THEN (SELECT count(*) FROM " + v.table().name().sql() + ") END")) {
+                rs.next();
+                if (rs.getObject(1) != null) {
                     return rs.getLong(1);
                 }
             }
