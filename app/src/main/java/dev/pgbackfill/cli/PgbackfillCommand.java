@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
         description = "Distributed, throttled, checkpointed batch backfills for PostgreSQL.",
         subcommands = {
                 DemoCommand.class, RunCommand.class,
-                LaunchCommand.class, StatusCommand.class, PauseCommand.class, ResumeCommand.class, CancelCommand.class, ThrottleCommand.class,
+                LaunchCommand.class, StatusCommand.class, PauseCommand.class, ResumeCommand.class, CancelCommand.class, ThrottleCommand.class, BenchCommand.class,
                 CoordinatorCommand.class, WorkerCommand.class,
                 MigrateCommand.class},
         commandListHeading = "%nCommands:%n",

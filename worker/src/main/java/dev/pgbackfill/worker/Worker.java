@@ -138,7 +138,12 @@ public final class Worker implements AutoCloseable {
                     c.resume(c.paused());
                     paused = false;
                 }
-                ConsumerRecords<String, byte[]> records = c.poll(Duration.ofMillis(200));
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = c.poll(Duration.ofMillis(200));
+                } catch (WakeupException e) {
+                    continue; // a runner finished (or the worker is stopping: the loop condition decides)
+                }
                 if (records.isEmpty()) {
                     continue;
                 }
@@ -213,6 +218,10 @@ public final class Worker implements AutoCloseable {
                 log.debug("worker {}: {} -> {}", id, lease.get().describe(), outcome);
             } finally {
                 busy.decrementAndGet();
+                KafkaConsumer<String, byte[]> c = consumer;
+                if (c != null) {
+                    c.wakeup(); // a runner is free: take the next request now, not after the poll times out
+                }
             }
         });
         return true;

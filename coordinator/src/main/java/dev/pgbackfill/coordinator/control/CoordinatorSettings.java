@@ -11,6 +11,6 @@ import java.time.Duration;
  */
 public record CoordinatorSettings(Duration tick, Duration republishPending, Duration sampleEvery, int maxVerifyRounds) {
     public static CoordinatorSettings defaults() {
-        return new CoordinatorSettings(Duration.ofMillis(500), Duration.ofMinutes(2), Duration.ofSeconds(2), 10);
+        return new CoordinatorSettings(Duration.ofMillis(200), Duration.ofMinutes(2), Duration.ofSeconds(2), 10);
     }
 }

@@ -28,9 +28,13 @@ public final class Planner {
         this.connection = connection;
     }
 
-    /** Rows per chunk when the operator did not say: aim for ~64 chunks, each at least 10 batches, at most 200k rows. */
+    /**
+     * Rows per chunk when the operator did not say: about 32 chunks (enough to spread over workers and to resume
+     * finely), each at least 20 batches (a chunk has fixed costs: a Kafka record, a claim, a final sweep) and at
+     * most 500k rows (a few seconds of work, so a dead worker's chunk is redone quickly).
+     */
     public static long defaultChunkSize(long tableRows, int batchSize) {
-        return Math.max(10L * batchSize, Math.min(200_000L, tableRows / 64));
+        return Math.max(20L * batchSize, Math.min(500_000L, tableRows / 32));
     }
 
     public List<ChunkRange> plan(ResolvedSpec spec, TableInfo table) throws SQLException {

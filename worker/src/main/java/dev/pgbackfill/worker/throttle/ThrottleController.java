@@ -34,6 +34,8 @@ public final class ThrottleController implements Throttle {
     private final Clock clock;
     private final MeterRegistry metrics;
     private final Map<Long, JobView> views = new ConcurrentHashMap<>();
+    /** The batch size each job last settled on here, so a new chunk starts where the previous one ended. */
+    private final Map<Long, Integer> learnedSize = new ConcurrentHashMap<>();
 
     public ThrottleController(DataSource dataSource, Clock clock, MeterRegistry metrics) {
         this.dataSource = dataSource;
@@ -97,6 +99,7 @@ public final class ThrottleController implements Throttle {
         private final long jobId;
         private RateLimiter limiter;
         private boolean slowPeriod;
+        private boolean first = true;
 
         PerChunk(long jobId) {
             this.jobId = jobId;
@@ -120,6 +123,10 @@ public final class ThrottleController implements Throttle {
                 }
                 if (wait == null) {
                     ThrottleSettings s = v.settings();
+                    if (first) {
+                        size = learnedSize.getOrDefault(jobId, size);
+                        first = false;
+                    }
                     int bounded = Math.max(s.minBatchOrDefault(), Math.min(s.maxBatchOrDefault(), size));
                     Double share = share(v, schedule(v));
                     // at a low rate, one batch per second at most: no bursts of a big batch followed by a long wait
@@ -151,7 +158,9 @@ public final class ThrottleController implements Throttle {
             double tookMs = Math.max(0.1, nanos / 1e6);
             // shrink fast (a too-big batch holds locks too long), grow gently (at most doubling per batch)
             double factor = Math.max(0.1, Math.min(2.0, s.batchTargetMsOrDefault() / tookMs));
-            return (int) Math.max(s.minBatchOrDefault(), Math.min(s.maxBatchOrDefault(), Math.round(size * factor)));
+            int next = (int) Math.max(s.minBatchOrDefault(), Math.min(s.maxBatchOrDefault(), Math.round(size * factor)));
+            learnedSize.put(jobId, next);
+            return next;
         }
 
         private Schedule.Decision schedule(JobView v) {

@@ -1,0 +1,202 @@
+package dev.pgbackfill.cli;
+
+import dev.pgbackfill.bench.Baselines;
+import dev.pgbackfill.bench.BenchTable;
+import dev.pgbackfill.db.ControlSchema;
+import dev.pgbackfill.error.InvalidInputException;
+import dev.pgbackfill.job.JobState;
+import dev.pgbackfill.job.JobStatus;
+import dev.pgbackfill.job.Json;
+import dev.pgbackfill.spec.BackfillSpec;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.sql.DataSource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark pgbackfill against the seed's loop, one UPDATE, an in-server keyset loop and a plain Spring Batch job; ratios from one run.",
+        footer = {"%nExamples:%n  pgbackfill bench                       # 1 M rows on the embedded (or --db) PostgreSQL",
+                "  pgbackfill bench --rows 4000000 --key uuid --db jdbc:postgresql://127.0.0.1/bench?user=postgres"})
+public final class BenchCommand implements Callable<Integer> {
+    @Mixin
+    DbOptions db;
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--rows", defaultValue = "1000000", description = "Rows in the generated table (default ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--key", defaultValue = "bigint", description = "Key type: bigint or uuid (default ${DEFAULT-VALUE}).")
+    String key;
+
+    @Option(names = "--workers", defaultValue = "1,2,4", split = ",", description = "pgbackfill worker counts to run (default ${DEFAULT-VALUE}).")
+    List<Integer> workerCounts;
+
+    @Option(names = "--methods", defaultValue = "seed,single,inserver,springbatch,pgbackfill", split = ",",
+            description = "Methods to run (default ${DEFAULT-VALUE}).")
+    List<String> methods;
+
+    @Option(names = "--out", defaultValue = "bench-results", description = "Folder for the Markdown and JSON results (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--verbose", description = "Debug logs and stack traces.")
+    boolean verbose;
+
+    record Result(String method, long rows, double seconds, double rowsPerSecond, Double firstBatchSeconds, Long heapMb, String note) {
+    }
+
+    @FunctionalInterface
+    interface Method {
+        void run() throws Exception;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!key.equals("bigint") && !key.equals("uuid")) {
+            throw new InvalidInputException("key", "--key must be bigint or uuid, got " + key);
+        }
+        if (rows < 1 || rows > 100_000_000) {
+            throw new InvalidInputException("rows", "--rows must be between 1 and 100000000, got " + rows);
+        }
+        PrintStream err = System.err;
+        List<Result> results = new ArrayList<>();
+        Map<String, Object> machine = new LinkedHashMap<>();
+        try (LocalCluster.Db database = LocalCluster.openDatabase(db, 12, err)) {
+            DataSource ds = database.dataSource();
+            BenchTable table = new BenchTable(ds, rows, key);
+            machine.put("cores", Runtime.getRuntime().availableProcessors());
+            machine.put("java", System.getProperty("java.version"));
+            for (String s : List.of("server_version", "shared_buffers", "synchronous_commit", "fsync", "max_wal_size", "work_mem")) {
+                machine.put(s, Baselines.setting(ds, s));
+            }
+            machine.put("database", database.embedded() == null ? db.config(db.url).safeUrl() : "embedded PostgreSQL");
+            err.printf(Locale.ROOT, "bench: %,d rows, %s key, PostgreSQL %s%n", rows, key, machine.get("server_version"));
+
+            if (methods.contains("seed")) {
+                results.add(timed(table, "seed loop (IN (SELECT … LIMIT 10000 FOR UPDATE SKIP LOCKED))", () -> Baselines.seedLoop(ds), err));
+            }
+            if (methods.contains("single")) {
+                results.add(timed(table, "single UPDATE", () -> Baselines.singleUpdate(ds), err));
+            }
+            if (methods.contains("inserver")) {
+                results.add(timed(table, "in-server keyset loop (PL/pgSQL, 10000/commit)", () -> Baselines.inServerKeyset(ds, key), err));
+            }
+            if (methods.contains("springbatch")) {
+                results.add(timed(table, "Spring Batch (JdbcPagingItemReader + JdbcBatchItemWriter, chunk 1000)", () -> Baselines.springBatch(ds), err));
+            }
+            if (methods.contains("pgbackfill")) {
+                ControlSchema.install(ds);
+                for (int w : workerCounts) {
+                    results.add(pgbackfill(table, ds, w, err));
+                }
+            }
+        }
+        report(results, machine);
+        return 0;
+    }
+
+    private Result timed(BenchTable table, String name, Method method, PrintStream err) throws Exception {
+        table.reset();
+        long t0 = System.nanoTime();
+        method.run();
+        double s = (System.nanoTime() - t0) / 1e9;
+        long left = table.remaining();
+        err.printf(Locale.ROOT, "  %-75s %8.2f s %,12.0f rows/s%s%n", name, s, rows / s, left > 0 ? "  (" + left + " rows missed!)" : "");
+        return new Result(name, rows, s, rows / s, null, null, left > 0 ? left + " rows missed" : null);
+    }
+
+    private Result pgbackfill(BenchTable table, DataSource ds, int workers, PrintStream err) throws Exception {
+        table.reset();
+        String name = "pgbackfill run, " + workers + " worker(s), unthrottled";
+        try (LocalCluster cluster = LocalCluster.start((com.zaxxer.hikari.HikariDataSource) ds, kafka, workers, err)) {
+            long t0 = System.nanoTime();
+            long id = cluster.coordinator.launch(new BackfillSpec(BenchTable.NAME, List.of("b = a + 1"), null, null, null, null, null, null), "bench");
+            Double first = null;
+            JobStatus s = cluster.coordinator.status(id);
+            try (Connection c = ds.getConnection();
+                 PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(rows_done), 0) FROM pgbackfill.chunk WHERE job_id = ?")) {
+                ps.setLong(1, id);
+                while (first == null) {
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) > 0) {
+                            first = (System.nanoTime() - t0) / 1e9;
+                        }
+                    }
+                    Thread.sleep(2);
+                }
+            }
+            while (!s.state().isTerminal()) {
+                Thread.sleep(20);
+                s = cluster.coordinator.status(id);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            System.gc();
+            long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
+            long left = table.remaining();
+            String note = s.state() != JobState.SUCCEEDED ? "job " + s.state() : left > 0 ? left + " rows missed" : null;
+            err.printf(Locale.ROOT, "  %-75s %8.2f s %,12.0f rows/s  first batch %.3f s  heap %d MB%s%n", name, seconds, rows / seconds, first, heapMb,
+                    note == null ? "" : "  (" + note + ")");
+            return new Result(name, rows, seconds, rows / seconds, first, heapMb, note);
+        }
+    }
+
+    private void report(List<Result> results, Map<String, Object> machine) throws Exception {
+        Double ceiling = rate(results, "in-server");
+        Double seed = rate(results, "seed loop");
+        Double batch = rate(results, "Spring Batch");
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "%n| method | rows | seconds | rows/s | ÷ in-server | ÷ seed loop | ÷ Spring Batch |%n|---|---:|---:|---:|---:|---:|---:|%n"));
+        List<Map<String, Object>> json = new ArrayList<>();
+        for (Result r : results) {
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %s | %s | %s |%n", r.method(), r.rows(), r.seconds(), r.rowsPerSecond(),
+                    ratio(r.rowsPerSecond(), ceiling), ratio(r.rowsPerSecond(), seed), ratio(r.rowsPerSecond(), batch)));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("method", r.method());
+            m.put("rows", r.rows());
+            m.put("seconds", r.seconds());
+            m.put("rowsPerSecond", r.rowsPerSecond());
+            m.put("vsInServer", ceiling == null ? null : r.rowsPerSecond() / ceiling);
+            m.put("vsSeedLoop", seed == null ? null : r.rowsPerSecond() / seed);
+            m.put("vsSpringBatch", batch == null ? null : r.rowsPerSecond() / batch);
+            m.put("firstBatchSeconds", r.firstBatchSeconds());
+            m.put("heapMb", r.heapMb());
+            m.put("note", r.note());
+            json.add(m);
+        }
+        System.out.print(md);
+        Files.createDirectories(out);
+        String stamp = Instant.now().toString().replace(":", "").replaceAll("\\..*", "");
+        Path jsonFile = out.resolve("bench-" + rows + "-" + key + "-" + stamp + ".json");
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("rows", rows);
+        doc.put("key", key);
+        doc.put("at", Instant.now().toString());
+        doc.put("machine", machine);
+        doc.put("results", json);
+        Files.writeString(jsonFile, Json.write(doc));
+        Files.writeString(out.resolve("bench-" + rows + "-" + key + "-" + stamp + ".md"), md.toString());
+        System.out.println("\nresults: " + jsonFile);
+    }
+
+    private static Double rate(List<Result> results, String prefix) {
+        return results.stream().filter(r -> r.method().startsWith(prefix)).map(Result::rowsPerSecond).findFirst().orElse(null);
+    }
+
+    private static String ratio(double value, Double base) {
+        return base == null ? "" : String.format(Locale.ROOT, "%.2f×", value / base);
+    }
+}
