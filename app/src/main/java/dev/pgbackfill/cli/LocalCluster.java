@@ -14,6 +14,7 @@ import dev.pgbackfill.worker.Worker;
 import dev.pgbackfill.worker.WorkerSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -88,17 +89,7 @@ final class LocalCluster implements AutoCloseable {
 
     /** Waits until the job is SUCCEEDED, FAILED or CANCELLED, reporting its status about once a second. */
     JobStatus await(long jobId, Consumer<JobStatus> onProgress) throws InterruptedException {
-        JobStatus s = coordinator.status(jobId);
-        long last = 0;
-        while (!s.state().isTerminal()) {
-            if (System.nanoTime() - last > 1_000_000_000L) {
-                onProgress.accept(s);
-                last = System.nanoTime();
-            }
-            Thread.sleep(100);
-            s = coordinator.status(jobId);
-        }
-        return s;
+        return coordinator.awaitFinished(jobId, Duration.ofDays(365), onProgress);
     }
 
     @Override

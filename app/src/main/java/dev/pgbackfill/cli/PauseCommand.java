@@ -1,30 +1,13 @@
 package dev.pgbackfill.cli;
 
-import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import tools.jackson.databind.JsonNode;
 
 @Command(name = "pause", mixinStandardHelpOptions = true,
         description = "Pause a job: every worker stops within one batch; its chunks keep their checkpoints.",
         footer = {"%nExample:%n  pgbackfill pause 7 --reason \"replica lag during the sale\""})
-public final class PauseCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "JOB", description = "Job id.")
-    long job;
-
-    @Option(names = "--reason", description = "Why (recorded in the job's event history).")
-    String reason;
-
-    @Mixin
-    ApiOptions api;
-
+public final class PauseCommand extends JobActionCommand {
     @Override
-    public Integer call() {
-        JsonNode s = api.client().post("/api/jobs/" + job + "/pause", reason == null ? Map.of() : Map.of("reason", reason));
-        System.out.println("job " + job + " is " + s.get("state").asString());
-        return 0;
+    String action() {
+        return "pause";
     }
 }

@@ -67,7 +67,7 @@ class WorkerKillTest {
                 assertThat(beforeKill).isBetween(200L, 2_900L);
 
                 try (Worker survivor = new Worker(ds, topic, WorkerSettings.defaults(1), Throttle.NONE).start()) {
-                    JobStatus s = awaitFinished(coordinator, job);
+                    JobStatus s = coordinator.awaitFinished(job, Duration.ofSeconds(90), st -> { });
                     assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
                     assertThat(s.rowsDone()).isEqualTo(3_000);
                 }
@@ -77,15 +77,5 @@ class WorkerKillTest {
                 assertThat(db.queryLong("SELECT count(DISTINCT key) FROM audit_log")).isEqualTo(3_000);
             }
         }
-    }
-
-    private static JobStatus awaitFinished(Coordinator coordinator, long job) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        JobStatus s = coordinator.status(job);
-        while (!s.state().isTerminal() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            s = coordinator.status(job);
-        }
-        return s;
     }
 }

@@ -77,13 +77,7 @@ final class Cluster implements AutoCloseable {
     }
 
     JobStatus awaitFinished(long jobId, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JobStatus s = coordinator.status(jobId);
-        while (!s.state().isTerminal() && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-            s = coordinator.status(jobId);
-        }
-        return s;
+        return coordinator.awaitFinished(jobId, timeout, s -> { });
     }
 
     @Override

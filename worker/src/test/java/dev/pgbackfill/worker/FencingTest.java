@@ -36,14 +36,7 @@ class FencingTest {
     void staleWorkersBatchIsRolledBackAfterAnotherWorkerClaimedTheChunk() throws Exception {
         db.exec("CREATE TABLE f (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO f SELECT g, g FROM generate_series(1, 1000) g");
         try (HikariDataSource ds = Database.open(DbConfig.of(db.url(), null, null), 4, "fencing")) {
-            ControlSchema.install(ds);
-            ChunkTopic topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("fence"), 1, TestKafka.unique("g"));
-            topic.ensureExists();
-            long job;
-            try (ChunkPublisher publisher = new ChunkPublisher(topic);
-                 Coordinator coordinator = new Coordinator(ds, publisher, CoordinatorSettings.defaults())) {
-                job = coordinator.launch(new BackfillSpec("f", List.of("b = a"), null, null, null, null, 100, null), "test");
-            }
+            long job = launchWithoutWorkers(ds, "f");
             LeaseStore stale = new LeaseStore(ds, "stale-worker", Duration.ofSeconds(30));
             LeaseStore fresh = new LeaseStore(ds, "fresh-worker", Duration.ofSeconds(30));
             BatchSql sql = new BatchSql(new JobStore(ds).resolvedSpec(job));
@@ -71,16 +64,20 @@ class FencingTest {
     void aChunkWithALiveLeaseCannotBeClaimedTwice() throws Exception {
         db.exec("CREATE TABLE g2 (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO g2 SELECT g, g FROM generate_series(1, 10) g");
         try (HikariDataSource ds = Database.open(DbConfig.of(db.url(), null, null), 4, "fencing")) {
-            ControlSchema.install(ds);
-            ChunkTopic topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("fence"), 1, TestKafka.unique("g"));
-            topic.ensureExists();
-            long job;
-            try (ChunkPublisher publisher = new ChunkPublisher(topic);
-                 Coordinator coordinator = new Coordinator(ds, publisher, CoordinatorSettings.defaults())) {
-                job = coordinator.launch(new BackfillSpec("g2", List.of("b = a"), null, null, null, null, 100, null), "test");
-            }
+            long job = launchWithoutWorkers(ds, "g2");
             assertThat(new LeaseStore(ds, "a", Duration.ofSeconds(30)).claim(new ChunkRequest(job, 0))).isPresent();
             assertThat(new LeaseStore(ds, "b", Duration.ofSeconds(30)).claim(new ChunkRequest(job, 0))).isEmpty();
+        }
+    }
+
+    /** Plans a job (b = a, batches of 100) and publishes its chunks, with no worker to take them. */
+    private static long launchWithoutWorkers(HikariDataSource ds, String table) {
+        ControlSchema.install(ds);
+        ChunkTopic topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("fence"), 1, TestKafka.unique("g"));
+        topic.ensureExists();
+        try (ChunkPublisher publisher = new ChunkPublisher(topic);
+             Coordinator coordinator = new Coordinator(ds, publisher, CoordinatorSettings.defaults())) {
+            return coordinator.launch(new BackfillSpec(table, List.of("b = a"), null, null, null, null, 100, null), "test");
         }
     }
 }

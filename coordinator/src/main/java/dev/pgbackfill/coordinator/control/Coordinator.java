@@ -20,7 +20,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -181,6 +183,25 @@ public final class Coordinator implements AutoCloseable {
 
     public JobStatus status(long jobId) {
         return jobs.status(jobId);
+    }
+
+    /**
+     * Waits until the job is SUCCEEDED, FAILED or CANCELLED, or {@code timeout} passed; reports the status to
+     * {@code progress} about once a second. Returns the last status seen.
+     */
+    public JobStatus awaitFinished(long jobId, Duration timeout, Consumer<JobStatus> progress) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long lastReport = System.nanoTime();
+        JobStatus s = jobs.status(jobId);
+        while (!s.state().isTerminal() && System.nanoTime() < deadline) {
+            if (System.nanoTime() - lastReport > 1_000_000_000L) {
+                progress.accept(s);
+                lastReport = System.nanoTime();
+            }
+            Thread.sleep(50);
+            s = jobs.status(jobId);
+        }
+        return s;
     }
 
     private void insertChunks(Connection c, long jobId, List<ChunkRange> chunks) throws SQLException {
