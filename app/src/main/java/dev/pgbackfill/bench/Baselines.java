@@ -55,11 +55,12 @@ public final class Baselines {
                     CREATE OR REPLACE PROCEDURE pgbf_bench_keyset(batch int) LANGUAGE plpgsql AS $$
                     DECLARE cur %1$s; nxt %1$s;
                     BEGIN
-                      SELECT min(id) INTO cur FROM pgbf_bench;
+                      SELECT id INTO cur FROM pgbf_bench ORDER BY id LIMIT 1;  -- min()/max() do not exist for uuid
                       IF cur IS NULL THEN RETURN; END IF;
                       UPDATE pgbf_bench SET b = a + 1 WHERE id = cur;
                       LOOP
-                        SELECT max(id) INTO nxt FROM (SELECT id FROM pgbf_bench WHERE id > cur ORDER BY id LIMIT batch) s;
+                        nxt := NULL;
+                        SELECT s.id INTO nxt FROM (SELECT id FROM pgbf_bench WHERE id > cur ORDER BY id LIMIT batch) s ORDER BY s.id DESC LIMIT 1;
                         EXIT WHEN nxt IS NULL;
                         UPDATE pgbf_bench SET b = a + 1 WHERE id > cur AND id <= nxt;
                         cur := nxt;
