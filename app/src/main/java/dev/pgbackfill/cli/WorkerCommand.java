@@ -59,7 +59,7 @@ public final class WorkerCommand implements Callable<Integer> {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HttpServer metrics = metricsPort > 0 ? MetricsServer.start(metricsPort, registry) : null;
         Worker worker = new Worker(dataSource, kafka.topic(kafka.bootstrap),
-                WorkerSettings.defaults(threads).withLease(Duration.ofSeconds(leaseSeconds)), registry).start();
+                WorkerSettings.defaults(threads).withLease(Duration.ofSeconds(leaseSeconds)).withLockTimeout(Duration.ofMillis(db.lockTimeoutMs)), registry).start();
         System.err.println("pgbackfill: worker " + worker.id() + " started with " + threads + " thread(s), Kafka " + kafka.bootstrap);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -66,6 +66,30 @@ public final class BatchSql {
     }
 
     /**
+     * Read-only: the key {@code offset} rows after the lower bound within the range (an index-only probe), i.e. the
+     * end of the next slice of that many keys; no row when fewer keys remain. Parameters as in {@link #batch}, then
+     * the offset.
+     */
+    public String sliceEnd(boolean lower, boolean upper) {
+        String cols = spec.keys().stream().map(k -> "t." + k.quoted() + "::text").collect(Collectors.joining(", "));
+        return "SELECT " + cols + " FROM " + spec.table().sql() + " t WHERE " + keyRange(lower, upper)
+                + " ORDER BY " + keyOrder + " OFFSET ? LIMIT 1";
+    }
+
+    /**
+     * The optimistic batch: a plain UPDATE of every matching row in {@code (lower, upper]}, waiting (briefly) for
+     * row locks instead of skipping them, so no row of the slice is passed over. Parameters: lower key (if
+     * {@code lower}), upper key (if {@code upper}).
+     */
+    public String rangeUpdate(boolean lower, boolean upper) {
+        String sets = spec.assignments().stream()
+                .map(a -> a.quoted() + " = (" + a.expression() + ")")
+                .collect(Collectors.joining(", "));
+        return "UPDATE " + spec.table().sql() + " t SET " + sets + (spec.hasJoin() ? " FROM " + spec.from() : "")
+                + " WHERE " + rowFilter(lower, upper);
+    }
+
+    /**
      * Read-only: keys of rows in the range that still match the predicate, without taking locks (a plain SELECT
      * never waits for row locks). Parameters as in {@link #batch}, then a limit.
      */
@@ -98,7 +122,7 @@ public final class BatchSql {
         return spec.table().sql() + " t" + (spec.hasJoin() ? ", " + spec.from() : "");
     }
 
-    private String rowFilter(boolean lower, boolean upper) {
+    private String keyRange(boolean lower, boolean upper) {
         StringBuilder w = new StringBuilder("true");
         if (lower) {
             w.append(" AND ").append(keyTuple()).append(" > ").append(paramTuple());
@@ -106,6 +130,11 @@ public final class BatchSql {
         if (upper) {
             w.append(" AND ").append(keyTuple()).append(" <= ").append(paramTuple());
         }
+        return w.toString();
+    }
+
+    private String rowFilter(boolean lower, boolean upper) {
+        StringBuilder w = new StringBuilder(keyRange(lower, upper));
         if (spec.hasJoin()) {
             w.append(" AND (").append(spec.join()).append(")");
         }

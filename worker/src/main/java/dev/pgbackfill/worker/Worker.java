@@ -94,7 +94,7 @@ public final class Worker implements AutoCloseable {
         this.settings = settings;
         this.leases = new LeaseStore(dataSource, id, settings.leaseDuration());
         this.jobs = new JobStore(dataSource);
-        this.runner = new ChunkRunner(new BatchApplier(dataSource, leases), leases, this::spec, throttle, settings, () -> stopping,
+        this.runner = new ChunkRunner(new BatchApplier(dataSource, leases, settings.lockTimeout()), leases, this::spec, throttle, settings, () -> stopping,
                 new WorkerMetrics(registry));
         this.runners = Executors.newFixedThreadPool(settings.threads(), r -> new Thread(r, "pgbackfill-runner-" + id));
         this.consumerThread = new Thread(this::consume, "pgbackfill-consumer-" + id);

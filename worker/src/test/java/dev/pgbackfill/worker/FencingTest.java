@@ -10,6 +10,7 @@ import dev.pgbackfill.coordinator.control.CoordinatorSettings;
 import dev.pgbackfill.coordinator.publish.ChunkPublisher;
 import dev.pgbackfill.chunk.ChunkTopic;
 import dev.pgbackfill.db.ControlSchema;
+import dev.pgbackfill.db.DbConfig;
 import dev.pgbackfill.db.Database;
 import dev.pgbackfill.db.DbConfig;
 import dev.pgbackfill.job.JobStore;
@@ -42,19 +43,22 @@ class FencingTest {
             BatchSql sql = new BatchSql(new JobStore(ds).resolvedSpec(job));
 
             ChunkLease staleLease = stale.claim(new ChunkRequest(job, 0)).orElseThrow();
-            BatchResult first = new BatchApplier(ds, stale).apply(sql, staleLease, staleLease.cursor(), 100);
+            BatchResult first = new BatchApplier(ds, stale, DbConfig.DEFAULT_LOCK_TIMEOUT).apply(sql, staleLease, staleLease.cursor(), 100);
             assertThat(first.updated()).isEqualTo(100);
             // the stale worker stalls past its lease; another worker claims the chunk and continues from the checkpoint
             db.exec("UPDATE pgbackfill.chunk SET lease_expires_at = now() - interval '1 second' WHERE job_id = " + job);
             ChunkLease freshLease = fresh.claim(new ChunkRequest(job, 0)).orElseThrow();
             assertThat(freshLease.cursor()).containsExactly("100");
 
-            assertThatThrownBy(() -> new BatchApplier(ds, stale).apply(sql, staleLease, first.lastKey(), 100))
+            assertThatThrownBy(() -> new BatchApplier(ds, stale, DbConfig.DEFAULT_LOCK_TIMEOUT).apply(sql, staleLease, first.lastKey(), 100, false))
                     .isInstanceOf(LeaseLostException.class);
             assertThat(db.queryLong("SELECT count(*) FROM f WHERE b IS NOT NULL")).as("the stale batch was rolled back").isEqualTo(100);
 
-            BatchResult next = new BatchApplier(ds, fresh).apply(sql, freshLease, freshLease.cursor(), 100);
+            assertThatThrownBy(() -> new BatchApplier(ds, stale, DbConfig.DEFAULT_LOCK_TIMEOUT).apply(sql, staleLease, first.lastKey(), 100, true))
+                    .as("the optimistic batch is fenced the same way").isInstanceOf(LeaseLostException.class);
+            BatchResult next = new BatchApplier(ds, fresh, DbConfig.DEFAULT_LOCK_TIMEOUT).apply(sql, freshLease, freshLease.cursor(), 100, true);
             assertThat(next.updated()).isEqualTo(100);
+            assertThat(next.optimistic()).isTrue();
             assertThat(db.queryLong("SELECT count(*) FROM f WHERE b IS NOT NULL")).isEqualTo(200);
             assertThat(db.queryString("SELECT cursor::text FROM pgbackfill.chunk WHERE job_id = " + job)).isEqualTo("[\"200\"]");
         }

@@ -133,6 +133,7 @@ class ThrottleTest {
         while (cluster.coordinator.status(job).rowsDone() == 0) {
             Thread.sleep(20);
         }
+        Thread.sleep(500); // mid-batch: the running batch holds the rows it has reached
         AtomicReference<Exception> failure = new AtomicReference<>();
         Thread app = new Thread(() -> {
             try (Connection c = db.connect(); Statement st = c.createStatement()) {

@@ -28,6 +28,8 @@ public final class ChunkRunner {
     private static final Logger log = LoggerFactory.getLogger(ChunkRunner.class);
     private static final int MAX_CONSECUTIVE_TIMEOUTS = 12;
     private static final int STUCK_SAMPLE = 1_000;
+    /** After a lock conflict, this many batches use SKIP LOCKED before the optimistic batch is tried again. */
+    private static final int CONTENDED_BATCHES = 10;
 
     private final BatchApplier applier;
     private final LeaseStore leases;
@@ -62,8 +64,13 @@ public final class ChunkRunner {
         try {
             BatchSql sql = specs.apply(lease.jobId());
             Throttle.ChunkThrottle chunkThrottle = throttle.forChunk(lease);
-            int limit = sql.spec().batchSize();
-            limit = pass(sql, lease, chunkThrottle, lease.cursor(), limit);
+            Pass pass = pass(sql, lease, chunkThrottle, lease.cursor(), sql.spec().batchSize());
+            if (!pass.skipLocked()) {
+                // every batch was a plain bounded UPDATE, which waits for row locks instead of skipping rows: nothing
+                // in the range was passed over (rows written behind the cursor meanwhile are the job-level check's)
+                return leases.complete(lease, 0) ? Outcome.DONE : Outcome.LEASE_LOST;
+            }
+            int limit = pass.limit();
             for (int sweep = 1; ; sweep++) {
                 List<List<String>> remaining = applier.remaining(sql, lease.lo(), lease.hi(), STUCK_SAMPLE);
                 if (remaining.isEmpty()) {
@@ -79,7 +86,7 @@ public final class ChunkRunner {
                 if (sweep > 1) {
                     waitRenewing(lease, backoff(sweep - 1));
                 }
-                limit = pass(sql, lease, chunkThrottle, lease.lo(), limit);
+                limit = pass(sql, lease, chunkThrottle, lease.lo(), limit).limit();
             }
         } catch (LeaseLostException e) {
             log.warn(e.getMessage());
@@ -99,11 +106,17 @@ public final class ChunkRunner {
         }
     }
 
-    /** Batches from {@code start} to the end of the range; returns the batch size it ended with. */
-    private int pass(BatchSql sql, ChunkLease lease, Throttle.ChunkThrottle chunkThrottle, List<String> start, int limit) throws Exception {
+    /** How a pass ended: the batch size it settled on, and whether any SKIP LOCKED batch ran (rows may be skipped). */
+    private record Pass(int limit, boolean skipLocked) {
+    }
+
+    /** Batches from {@code start} to the end of the range. */
+    private Pass pass(BatchSql sql, ChunkLease lease, Throttle.ChunkThrottle chunkThrottle, List<String> start, int limit) throws Exception {
         List<String> cursor = start;
+        boolean skipLocked = false;
         int timeouts = 0;
         Throttle.Waiter waiter = d -> waitRenewing(lease, d);
+        int pessimistic = 0; // batches left on the SKIP LOCKED path after the optimistic one met a lock
         while (true) {
             if (stopping.getAsBoolean()) {
                 throw new StopRequested();
@@ -114,8 +127,14 @@ public final class ChunkRunner {
             try {
                 List<String> from = cursor;
                 int n = limit;
-                result = retry.executeCallable(() -> applier.apply(sql, lease, from, n));
+                boolean optimistic = pessimistic == 0;
+                result = retry.executeCallable(() -> applier.apply(sql, lease, from, n, optimistic));
                 timeouts = 0;
+                if (optimistic && !result.optimistic() && result.locked() == n) {
+                    pessimistic = CONTENDED_BATCHES; // rows are being held: skip them for a while rather than wait
+                } else if (pessimistic > 0) {
+                    pessimistic--;
+                }
             } catch (SQLException e) {
                 if (!SqlErrors.isTimeout(e) || ++timeouts > MAX_CONSECUTIVE_TIMEOUTS) {
                     throw e;
@@ -128,8 +147,12 @@ public final class ChunkRunner {
             }
             long took = System.nanoTime() - started;
             metrics.record(lease.jobId(), result, limit, took);
+            skipLocked |= !result.optimistic();
             if (result.locked() == 0) {
-                return limit;
+                if (result.updated() > 0) {
+                    chunkThrottle.afterBatch(limit, 0, result.updated(), took, waiter); // the tail's rows count toward the rate
+                }
+                return new Pass(limit, skipLocked);
             }
             limit = chunkThrottle.afterBatch(limit, result.locked(), result.updated(), took, waiter);
             cursor = result.lastKey();
