@@ -103,7 +103,7 @@ class CliTest {
 
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.err()).contains("cannot reach Kafka at 127.0.0.1:1");
-        assertThat(db.queryLong("SELECT count(*) FROM pgbackfill.job")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM pgbackfill.job WHERE target_table = '\"public\".\"k\"'")).isZero();
     }
 
     @Test
@@ -128,5 +128,39 @@ class CliTest {
 
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("Unknown options: '--batchsize'");
+    }
+
+    @Test
+    void demoRunsExpandBackfillContract() {
+        Result r = cli("demo", "--db", db.url(), "--kafka", TestKafka.bootstrap(), "--topic", TestKafka.unique("demo"), "--rows", "3000");
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("== expand", "== backfill", "== contract", "== done: 3,000 rows backfilled");
+        assertThat(db.queryLong("SELECT count(*) FROM pgbackfill_demo.users WHERE email_new IS DISTINCT FROM lower(email)")).isZero();
+        assertThat(db.queryString("SELECT is_nullable FROM information_schema.columns WHERE table_schema = 'pgbackfill_demo' "
+                + "AND table_name = 'users' AND column_name = 'email_new'")).isEqualTo("NO");
+    }
+
+    @Test
+    void roleThatMayNotCreateTheControlSchemaExitsTwoAndChangesNothing() {
+        TestDatabase fresh = new TestDatabase().create("noperm"); // no control schema in it yet
+        String role = "pgbf_noperm_" + ProcessHandle.current().pid();
+        try {
+            fresh.exec("CREATE TABLE np (id int PRIMARY KEY, n int); INSERT INTO np VALUES (1, NULL)");
+            fresh.exec("DROP ROLE IF EXISTS " + role + "; CREATE ROLE " + role + " LOGIN; GRANT SELECT, UPDATE ON np TO " + role
+                    + "; REVOKE CREATE ON DATABASE " + fresh.name() + " FROM PUBLIC");
+            String url = fresh.url().replaceAll("user=[^&]*", "user=" + role);
+            String before = fresh.fingerprint();
+
+            Result r = cli("run", "--db", url, "--kafka", TestKafka.bootstrap(), "--table", "np", "--set", "n = 1");
+
+            assertThat(r.exit()).as(r.err()).isEqualTo(2);
+            assertThat(r.err().strip()).startsWith("error: the database role may not create or use schema pgbackfill (permission denied for database")
+                    .contains("GRANT CREATE ON DATABASE").doesNotContain("\n");
+            assertThat(fresh.fingerprint()).isEqualTo(before);
+        } finally {
+            fresh.exec("DROP OWNED BY " + role + "; DROP ROLE " + role);
+            fresh.drop();
+        }
     }
 }

@@ -48,8 +48,10 @@ public final class ControlSchema {
     private static RuntimeException permissionOr(Throwable e, Exception original) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && "42501".equals(s.getSQLState())) {
-                return new InvalidInputException("db", "the database role may not create schema " + SCHEMA + " (" + s.getMessage()
-                        + "); run once as the table owner, or GRANT CREATE ON DATABASE to this role");
+                String first = String.valueOf(s.getMessage()).lines().findFirst().orElse("").replaceFirst("^ERROR: ", "");
+                return new InvalidInputException("db", "the database role may not create or use schema " + SCHEMA + " (" + first
+                        + "); run pgbackfill once as the database owner, or GRANT CREATE ON DATABASE (to create it) or USAGE and "
+                        + "SELECT, INSERT, UPDATE, DELETE on its tables (to use it) to this role");
             }
         }
         return new IllegalStateException("installing schema " + SCHEMA + " failed: " + original.getMessage(), original);
