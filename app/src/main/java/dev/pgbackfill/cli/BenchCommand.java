@@ -2,6 +2,9 @@ package dev.pgbackfill.cli;
 
 import dev.pgbackfill.bench.Baselines;
 import dev.pgbackfill.bench.BenchTable;
+import dev.pgbackfill.bench.OltpLoad;
+import dev.pgbackfill.throttle.ThrottleSettings;
+import java.time.Duration;
 import dev.pgbackfill.db.ControlSchema;
 import dev.pgbackfill.error.InvalidInputException;
 import dev.pgbackfill.job.JobState;
@@ -45,7 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "1,2,4", split = ",", description = "pgbackfill worker counts to run (default ${DEFAULT-VALUE}).")
     List<Integer> workerCounts;
 
-    @Option(names = "--methods", defaultValue = "seed,single,inserver,springbatch,pgbackfill", split = ",",
+    @Option(names = "--methods", defaultValue = "seed,single,inserver,springbatch,pgbackfill,impact", split = ",",
             description = "Methods to run (default ${DEFAULT-VALUE}).")
     List<String> methods;
 
@@ -73,6 +76,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         PrintStream err = System.err;
         List<Result> results = new ArrayList<>();
+        Map<String, Object> impact = null;
         Map<String, Object> machine = new LinkedHashMap<>();
         try (LocalCluster.Db database = LocalCluster.openDatabase(db, 12, err)) {
             DataSource ds = database.dataSource();
@@ -103,8 +107,18 @@ public final class BenchCommand implements Callable<Integer> {
                     results.add(pgbackfill(table, ds, w, err));
                 }
             }
+            if (methods.contains("impact")) {
+                if (!key.equals("bigint")) {
+                    err.println("  impact: skipped (the foreground load picks random bigint keys)");
+                } else {
+                    ControlSchema.install(ds);
+                    Double unthrottled = results.stream().filter(r -> r.method().startsWith("pgbackfill run, 2")).map(Result::rowsPerSecond)
+                            .findFirst().orElse(null);
+                    impact = impact(table, ds, unthrottled == null ? pgbackfill(table, ds, 2, err).rowsPerSecond() : unthrottled, err);
+                }
+            }
         }
-        report(results, machine);
+        report(results, machine, impact);
         return 0;
     }
 
@@ -154,7 +168,56 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void report(List<Result> results, Map<String, Object> machine) throws Exception {
+    /**
+     * Foreground impact, throttle accuracy and pause latency, on one run throttled to 25 % of the unthrottled rate:
+     * an OLTP load (4 threads, point SELECTs and UPDATEs on random keys) is measured idle, then during the run; the
+     * run's achieved rate is compared with its target over the same window; then the job is paused and the time
+     * until the pause barrier returns is measured (no batch commits after it).
+     */
+    private Map<String, Object> impact(BenchTable table, DataSource ds, double unthrottled, PrintStream err) throws Exception {
+        table.reset();
+        Duration window = Duration.ofSeconds(Math.max(5, Math.min(20, rows / 200_000)));
+        OltpLoad.Latencies idle = OltpLoad.measure(ds, rows, 4, window);
+        double target = Math.max(100, Math.round(unthrottled * 0.25));
+        ThrottleSettings throttle = new ThrottleSettings(target, null, null, null, null, null, null, null, null, null, null, null);
+        Map<String, Object> m = new LinkedHashMap<>();
+        try (LocalCluster cluster = LocalCluster.start((com.zaxxer.hikari.HikariDataSource) ds, kafka, 2, err)) {
+            long id = cluster.coordinator.launch(new BackfillSpec(BenchTable.NAME, List.of("b = a + 1"), null, null, null, null, null, null, throttle), "bench");
+            while (cluster.coordinator.status(id).rowsDone() == 0) {
+                Thread.sleep(5);
+            }
+            Thread.sleep(1_000); // past the first second: shares settle as chunks start
+            long rows0 = cluster.coordinator.status(id).rowsDone();
+            long t0 = System.nanoTime();
+            OltpLoad.Latencies during = OltpLoad.measure(ds, rows, 4, window);
+            long rows1 = cluster.coordinator.status(id).rowsDone();
+            double achieved = (rows1 - rows0) / ((System.nanoTime() - t0) / 1e9);
+            long p0 = System.nanoTime();
+            cluster.coordinator.pause(id, "bench", "pause latency");
+            double pauseSeconds = (System.nanoTime() - p0) / 1e9;
+            long atPause = cluster.coordinator.status(id).rowsDone();
+            Thread.sleep(1_000);
+            long afterPause = cluster.coordinator.status(id).rowsDone() - atPause;
+            cluster.coordinator.cancel(id, "bench", "measured");
+            m.put("oltpIdleP50Ms", idle.p50Ms());
+            m.put("oltpIdleP99Ms", idle.p99Ms());
+            m.put("oltpDuringP50Ms", during.p50Ms());
+            m.put("oltpDuringP99Ms", during.p99Ms());
+            m.put("p99Ratio", during.p99Ms() / idle.p99Ms());
+            m.put("p50Ratio", during.p50Ms() / idle.p50Ms());
+            m.put("throttleTarget", target);
+            m.put("throttleAchieved", achieved);
+            m.put("throttleAccuracy", achieved / target);
+            m.put("pauseSeconds", pauseSeconds);
+            m.put("rowsCommittedAfterPause", afterPause);
+            err.printf(Locale.ROOT, "  impact: OLTP p99 %.2f ms idle, %.2f ms during a run throttled to %.0f rows/s (×%.2f); achieved %.0f rows/s "
+                            + "(accuracy %.3f); pause returned in %.3f s, %d rows committed after it%n",
+                    idle.p99Ms(), during.p99Ms(), target, during.p99Ms() / idle.p99Ms(), achieved, achieved / target, pauseSeconds, afterPause);
+        }
+        return m;
+    }
+
+    private void report(List<Result> results, Map<String, Object> machine, Map<String, Object> impact) throws Exception {
         Double ceiling = rate(results, "in-server");
         Double seed = rate(results, "seed loop");
         Double batch = rate(results, "Spring Batch");
@@ -177,6 +240,15 @@ public final class BenchCommand implements Callable<Integer> {
             m.put("note", r.note());
             json.add(m);
         }
+        if (impact != null) {
+            md.append(String.format(Locale.ROOT, "%n| foreground and control (run throttled to 25 %%) | value | target |%n|---|---:|---:|%n"
+                            + "| OLTP p99 during ÷ idle | %.2f× (%.2f / %.2f ms) | ≤ 1.25× |%n| OLTP p50 during ÷ idle | %.2f× | |%n"
+                            + "| throttle achieved ÷ target | %.3f (%.0f / %.0f rows/s) | 0.9–1.1 |%n| pause returned after | %.3f s | ≤ one batch + 1 s |%n"
+                            + "| rows committed after pause | %d | 0 |%n",
+                    impact.get("p99Ratio"), impact.get("oltpDuringP99Ms"), impact.get("oltpIdleP99Ms"), impact.get("p50Ratio"),
+                    impact.get("throttleAccuracy"), impact.get("throttleAchieved"), impact.get("throttleTarget"), impact.get("pauseSeconds"),
+                    impact.get("rowsCommittedAfterPause")));
+        }
         System.out.print(md);
         Files.createDirectories(out);
         String stamp = Instant.now().toString().replace(":", "").replaceAll("\\..*", "");
@@ -187,6 +259,7 @@ public final class BenchCommand implements Callable<Integer> {
         doc.put("at", Instant.now().toString());
         doc.put("machine", machine);
         doc.put("results", json);
+        doc.put("impact", impact);
         Files.writeString(jsonFile, Json.write(doc));
         Files.writeString(out.resolve("bench-" + rows + "-" + key + "-" + stamp + ".md"), md.toString());
         System.out.println("\nresults: " + jsonFile);

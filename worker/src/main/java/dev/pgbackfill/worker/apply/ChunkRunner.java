@@ -61,9 +61,9 @@ public final class ChunkRunner {
     public enum Outcome { DONE, STUCK, RELEASED, LEASE_LOST, FAILED }
 
     public Outcome run(ChunkLease lease) {
+        Throttle.ChunkThrottle chunkThrottle = throttle.forChunk(lease);
         try {
             BatchSql sql = specs.apply(lease.jobId());
-            Throttle.ChunkThrottle chunkThrottle = throttle.forChunk(lease);
             Pass pass = pass(sql, lease, chunkThrottle, lease.cursor(), sql.spec().batchSize());
             if (!pass.skipLocked()) {
                 // every batch was a plain bounded UPDATE, which waits for row locks instead of skipping rows: nothing
@@ -103,6 +103,8 @@ public final class ChunkRunner {
             log.warn("{}: giving the chunk back after an error: {}", lease.describe(), e.toString());
             release(lease, false);
             return Outcome.FAILED;
+        } finally {
+            chunkThrottle.close();
         }
     }
 

@@ -32,5 +32,9 @@ public interface Throttle {
 
         /** After a committed batch: waits for the rate and sleep ratio; returns the next batch size. */
         int afterBatch(int size, long locked, long rows, long nanos, Waiter waiter) throws Exception;
+
+        /** The chunk run ended. */
+        default void close() {
+        }
     }
 }

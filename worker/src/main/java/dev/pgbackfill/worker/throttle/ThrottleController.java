@@ -36,6 +36,33 @@ public final class ThrottleController implements Throttle {
     private final Map<Long, JobView> views = new ConcurrentHashMap<>();
     /** The batch size each job last settled on here, so a new chunk starts where the previous one ended. */
     private final Map<Long, Integer> learnedSize = new ConcurrentHashMap<>();
+    /**
+     * One rate limiter per job in this worker, shared by its chunk runs (a limiter per run would give every new chunk
+     * a free first batch: rows are paid after they are written). It is sized to this worker's share: the job's
+     * per-chunk share times the chunks of the job running here.
+     */
+    private final Map<Long, JobLimiter> limiters = new ConcurrentHashMap<>();
+
+    private static final class JobLimiter {
+        final java.util.concurrent.atomic.AtomicInteger localRuns = new java.util.concurrent.atomic.AtomicInteger();
+        RateLimiter limiter;
+        boolean slowPeriod;
+
+        /** Permits per 100 ms period (1 s below 100 rows/s, so a period holds at least one permit). */
+        synchronized RateLimiter sized(long jobId, double rate) {
+            boolean slow = rate < 100;
+            Duration period = slow ? Duration.ofSeconds(1) : Duration.ofMillis(100);
+            int perPeriod = (int) Math.max(1, Math.round(slow ? rate : rate / 10));
+            if (limiter == null || slow != slowPeriod) {
+                limiter = RateLimiter.of("job-" + jobId, RateLimiterConfig.custom()
+                        .limitRefreshPeriod(period).limitForPeriod(perPeriod).timeoutDuration(Duration.ofDays(1)).build());
+                slowPeriod = slow;
+            } else if (limiter.getRateLimiterConfig().getLimitForPeriod() != perPeriod) {
+                limiter.changeLimitForPeriod(perPeriod);
+            }
+            return limiter;
+        }
+    }
 
     public ThrottleController(DataSource dataSource, Clock clock, MeterRegistry metrics) {
         this.dataSource = dataSource;
@@ -45,7 +72,9 @@ public final class ThrottleController implements Throttle {
 
     @Override
     public ChunkThrottle forChunk(ChunkLease lease) {
-        return new PerChunk(lease.jobId());
+        JobLimiter limiter = limiters.computeIfAbsent(lease.jobId(), j -> new JobLimiter());
+        limiter.localRuns.incrementAndGet();
+        return new PerChunk(lease.jobId(), limiter);
     }
 
     JobView view(long jobId) throws SQLException {
@@ -97,12 +126,17 @@ public final class ThrottleController implements Throttle {
 
     private final class PerChunk implements ChunkThrottle {
         private final long jobId;
-        private RateLimiter limiter;
-        private boolean slowPeriod;
+        private final JobLimiter jobLimiter;
         private boolean first = true;
 
-        PerChunk(long jobId) {
+        PerChunk(long jobId, JobLimiter jobLimiter) {
             this.jobId = jobId;
+            this.jobLimiter = jobLimiter;
+        }
+
+        @Override
+        public void close() {
+            jobLimiter.localRuns.decrementAndGet();
         }
 
         @Override
@@ -129,7 +163,8 @@ public final class ThrottleController implements Throttle {
                     }
                     int bounded = Math.max(s.minBatchOrDefault(), Math.min(s.maxBatchOrDefault(), size));
                     Double share = share(v, schedule(v));
-                    // at a low rate, one batch per second at most: no bursts of a big batch followed by a long wait
+                    // throttled: a tenth of a second's share per batch, so row locks are held briefly and the
+                    // load is smooth rather than a big batch followed by a long wait
                     return share == null ? bounded : (int) Math.max(1, Math.min(bounded, Math.ceil(share)));
                 }
                 metrics.counter("pgbackfill.throttle.waits", "job", Long.toString(jobId), "reason", wait).increment();
@@ -143,7 +178,8 @@ public final class ThrottleController implements Throttle {
             ThrottleSettings s = v.settings();
             Double share = share(v, schedule(v));
             if (share != null && rows > 0) {
-                long wait = limiter(share).reservePermission((int) Math.min(Integer.MAX_VALUE, rows));
+                RateLimiter limiter = jobLimiter.sized(jobId, share * Math.max(1, jobLimiter.localRuns.get()));
+                long wait = limiter.reservePermission((int) Math.min(Integer.MAX_VALUE, rows));
                 if (wait > 0) {
                     metrics.counter("pgbackfill.throttle.waits", "job", Long.toString(jobId), "reason", "rate").increment();
                     waiter.sleep(Duration.ofNanos(wait));
@@ -166,21 +202,6 @@ public final class ThrottleController implements Throttle {
         private Schedule.Decision schedule(JobView v) {
             Schedule schedule = v.settings().parsedSchedule();
             return schedule == null ? null : schedule.at(clock.instant());
-        }
-
-        /** Permits per 100 ms period (1 s below 100 rows/s, so a period holds at least one permit). */
-        private RateLimiter limiter(double share) {
-            boolean slow = share < 100;
-            Duration period = slow ? Duration.ofSeconds(1) : Duration.ofMillis(100);
-            int perPeriod = (int) Math.max(1, Math.round(slow ? share : share / 10));
-            if (limiter == null || slow != slowPeriod) {
-                limiter = RateLimiter.of("job-" + jobId, RateLimiterConfig.custom()
-                        .limitRefreshPeriod(period).limitForPeriod(perPeriod).timeoutDuration(Duration.ofDays(1)).build());
-                slowPeriod = slow;
-            } else if (limiter.getRateLimiterConfig().getLimitForPeriod() != perPeriod) {
-                limiter.changeLimitForPeriod(perPeriod);
-            }
-            return limiter;
         }
     }
 }
