@@ -12,6 +12,7 @@ CREATE TABLE job (
     health_reason    text,                                -- set by the coordinator while a health signal throttles the job
     throttle_reason  text,                                -- why the job is paused (who / which signal)
     last_error       text,
+    verify_rounds    integer     NOT NULL DEFAULT 0,      -- times the final check reopened chunks (reset on resume)
     created_at       timestamptz NOT NULL DEFAULT now(),
     started_at       timestamptz,
     finished_at      timestamptz,
@@ -32,6 +33,7 @@ CREATE TABLE chunk (
     sweeps           integer     NOT NULL DEFAULT 0,
     stuck_rows       bigint      NOT NULL DEFAULT 0,
     stuck_keys       jsonb,
+    skipped          boolean     NOT NULL DEFAULT false,  -- a SKIP LOCKED batch ran since the last sweep: sweep before DONE
     attempts         integer     NOT NULL DEFAULT 0,
     lease_token      uuid,
     lease_owner      text,

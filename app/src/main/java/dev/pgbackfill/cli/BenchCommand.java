@@ -135,7 +135,7 @@ public final class BenchCommand implements Callable<Integer> {
     private Result pgbackfill(BenchTable table, DataSource ds, int workers, PrintStream err) throws Exception {
         table.reset();
         String name = "pgbackfill run, " + workers + " worker(s), unthrottled";
-        try (LocalCluster cluster = LocalCluster.start((com.zaxxer.hikari.HikariDataSource) ds, kafka, workers, err)) {
+        try (LocalCluster cluster = LocalCluster.start((com.zaxxer.hikari.HikariDataSource) ds, kafka, db, workers, err)) {
             long t0 = System.nanoTime();
             long id = cluster.coordinator.launch(new BackfillSpec(BenchTable.NAME, List.of("b = a + 1"), null, null, null, null, null, null), "bench");
             Double first = null;
@@ -181,7 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
         double target = Math.max(100, Math.round(unthrottled * 0.25));
         ThrottleSettings throttle = new ThrottleSettings(target, null, null, null, null, null, null, null, null, null, null, null);
         Map<String, Object> m = new LinkedHashMap<>();
-        try (LocalCluster cluster = LocalCluster.start((com.zaxxer.hikari.HikariDataSource) ds, kafka, 2, err)) {
+        try (LocalCluster cluster = LocalCluster.start((com.zaxxer.hikari.HikariDataSource) ds, kafka, db, 2, err)) {
             long id = cluster.coordinator.launch(new BackfillSpec(BenchTable.NAME, List.of("b = a + 1"), null, null, null, null, null, null, throttle), "bench");
             while (cluster.coordinator.status(id).rowsDone() == 0) {
                 Thread.sleep(5);

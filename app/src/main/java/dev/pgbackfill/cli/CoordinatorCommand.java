@@ -17,7 +17,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,19 +67,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
         ConfigurableApplicationContext web = CoordinatorApplication.start(coordinator, tokens, port, Map.of());
         System.err.println("pgbackfill: coordinator ready on http://127.0.0.1:" + port + " (dashboard /, API /api, metrics /actuator/prometheus)");
 
-        CountDownLatch stopped = new CountDownLatch(1);
-        EmbeddedKafka broker = embedded;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            web.close();
-            coordinator.close();
-            publisher.close();
-            if (broker != null) {
-                broker.close();
-            }
-            dataSource.close();
-            stopped.countDown();
-        }, "pgbackfill-shutdown"));
-        stopped.await();
+        Shutdown.awaitThenClose(web, coordinator, publisher, embedded, dataSource);
         return 0;
     }
 

@@ -60,7 +60,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("== backfill: UPDATE users SET email_new = lower(email)   (keyset chunks over Kafka, SKIP LOCKED batches)");
             ControlSchema.install(database.dataSource());
             JobStatus s;
-            try (LocalCluster cluster = LocalCluster.start(database.dataSource(), kafka, workers, err)) {
+            try (LocalCluster cluster = LocalCluster.start(database.dataSource(), kafka, db, workers, err)) {
                 long id = cluster.coordinator.launch(new BackfillSpec(SCHEMA + ".users", List.of("email_new = lower(email)"),
                         null, null, null, null, null, null), "demo");
                 s = cluster.await(id, p -> out.println("   " + Progress.line(p)));

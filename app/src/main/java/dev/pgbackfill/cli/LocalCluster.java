@@ -6,7 +6,6 @@ import dev.pgbackfill.coordinator.control.Coordinator;
 import dev.pgbackfill.coordinator.control.CoordinatorSettings;
 import dev.pgbackfill.coordinator.publish.ChunkPublisher;
 import dev.pgbackfill.db.Database;
-import dev.pgbackfill.db.DbConfig;
 import dev.pgbackfill.embedded.EmbeddedKafka;
 import dev.pgbackfill.embedded.EmbeddedPg;
 import dev.pgbackfill.job.JobStatus;
@@ -31,7 +30,7 @@ final class LocalCluster implements AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
     private final EmbeddedKafka kafka;
 
-    private LocalCluster(HikariDataSource dataSource, ChunkTopic topic, EmbeddedKafka kafka, int workerCount) {
+    private LocalCluster(HikariDataSource dataSource, ChunkTopic topic, EmbeddedKafka kafka, int workerCount, Duration lockTimeout) {
         this.dataSource = dataSource;
         this.kafka = kafka;
         topic.ensureExists();
@@ -39,12 +38,12 @@ final class LocalCluster implements AutoCloseable {
         this.coordinator = new Coordinator(dataSource, publisher, CoordinatorSettings.defaults());
         coordinator.start();
         for (int i = 0; i < workerCount; i++) {
-            workers.add(new Worker(dataSource, topic, WorkerSettings.defaults(1), new SimpleMeterRegistry()).start());
+            workers.add(new Worker(dataSource, topic, WorkerSettings.defaults(1).withLockTimeout(lockTimeout), new SimpleMeterRegistry()).start());
         }
     }
 
     /** Starts the in-JVM broker unless {@code --kafka} was given, then the coordinator and workers. */
-    static LocalCluster start(HikariDataSource dataSource, KafkaOptions kafkaOptions, int workerCount, PrintStream err) {
+    static LocalCluster start(HikariDataSource dataSource, KafkaOptions kafkaOptions, DbOptions dbOptions, int workerCount, PrintStream err) {
         EmbeddedKafka kafka = null;
         String bootstrap = kafkaOptions.bootstrap;
         if (!kafkaOptions.given()) {
@@ -53,7 +52,8 @@ final class LocalCluster implements AutoCloseable {
             err.println("pgbackfill: no --kafka given: using an in-JVM Kafka broker at " + bootstrap + " for this run only (not for production)");
         }
         try {
-            return new LocalCluster(dataSource, kafkaOptions.topic(bootstrap), kafka, workerCount);
+            // the workers' pool was opened with --lock-timeout-ms: the optimistic batch restores that value
+            return new LocalCluster(dataSource, kafkaOptions.topic(bootstrap), kafka, workerCount, Duration.ofMillis(dbOptions.lockTimeoutMs));
         } catch (RuntimeException e) {
             if (kafka != null) {
                 kafka.close();
@@ -70,7 +70,7 @@ final class LocalCluster implements AutoCloseable {
         err.println("pgbackfill: no --db given: starting an embedded PostgreSQL for this run only (its data is discarded at exit)");
         EmbeddedPg pg = EmbeddedPg.start();
         try {
-            return new Db(Database.open(DbConfig.of(pg.url("postgres"), null, null), poolSize, "cli"), pg);
+            return new Db(Database.open(options.config(pg.url("postgres")), poolSize, "cli"), pg);
         } catch (RuntimeException e) {
             pg.close();
             throw e;

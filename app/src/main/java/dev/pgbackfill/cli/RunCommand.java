@@ -51,7 +51,7 @@ public final class RunCommand implements Callable<Integer> {
                 new SpecValidator(c).validate(spec); // refuse bad input before anything is written
             }
             ControlSchema.install(database.dataSource());
-            try (LocalCluster cluster = LocalCluster.start(database.dataSource(), kafka, workers, err)) {
+            try (LocalCluster cluster = LocalCluster.start(database.dataSource(), kafka, db, workers, err)) {
                 long id = cluster.coordinator.launch(spec, "cli:" + System.getProperty("user.name"));
                 err.println("pgbackfill: job " + id + " launched on " + spec.table() + " with " + workers + " worker(s)");
                 s = cluster.await(id, p -> err.println(Progress.line(p)));

@@ -11,7 +11,6 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,16 +60,8 @@ public final class WorkerCommand implements Callable<Integer> {
         Worker worker = new Worker(dataSource, kafka.topic(kafka.bootstrap),
                 WorkerSettings.defaults(threads).withLease(Duration.ofSeconds(leaseSeconds)).withLockTimeout(Duration.ofMillis(db.lockTimeoutMs)), registry).start();
         System.err.println("pgbackfill: worker " + worker.id() + " started with " + threads + " thread(s), Kafka " + kafka.bootstrap);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            worker.close(); // running chunks stop after their batch and are released at their checkpoints
-            if (metrics != null) {
-                metrics.stop(0);
-            }
-            dataSource.close();
-            stopped.countDown();
-        }, "pgbackfill-shutdown"));
-        stopped.await();
+        // running chunks stop after their batch and are released at their checkpoints
+        Shutdown.awaitThenClose(worker, metrics == null ? null : () -> metrics.stop(0), dataSource);
         return 0;
     }
 }

@@ -99,11 +99,6 @@ public final class BatchSql {
                 + " ORDER BY " + keyOrder + " LIMIT ?";
     }
 
-    /** Read-only: does any row of the whole table still match the predicate? */
-    public String anyRemaining() {
-        return "SELECT EXISTS (SELECT 1 FROM " + fromClause() + " WHERE " + rowFilter(false, false) + ")";
-    }
-
     /** Read-only: min and max key (integer single-column keys), for the planner. */
     public String minMax() {
         String k = "t." + spec.keys().get(0).quoted();

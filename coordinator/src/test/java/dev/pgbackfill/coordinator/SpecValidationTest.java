@@ -59,6 +59,8 @@ class SpecValidationTest {
                 Arguments.of(spec("users", "n = 'abc' ||"), InvalidExpressionException.class, "syntax error"),
                 Arguments.of(spec("users", "n = now()"), InvalidExpressionException.class, "cannot cast type timestamp with time zone to integer"),
                 Arguments.of(spec("users", "email_new = md5(random()::text)"), InvalidExpressionException.class, "not immutable"),
+                Arguments.of(spec("users", "email_new = t.email || now()::text"), InvalidExpressionException.class, "not immutable"),
+                Arguments.of(spec("users", "n = (SELECT max(id) FROM x)"), InvalidExpressionException.class, "cannot be proven so"),
                 Arguments.of(spec("users", "id = id + 1"), InvalidInputException.class, "cannot change key column \"id\""),
                 Arguments.of(spec("users", "n = 1; DROP TABLE x"), InvalidExpressionException.class, "';' is not allowed"),
                 Arguments.of(spec("users", "n = 1 -- comment"), InvalidExpressionException.class, "comments are not allowed"),

@@ -95,7 +95,7 @@ public final class Worker implements AutoCloseable {
         this.leases = new LeaseStore(dataSource, id, settings.leaseDuration());
         this.jobs = new JobStore(dataSource);
         this.runner = new ChunkRunner(new BatchApplier(dataSource, leases, settings.lockTimeout()), leases, this::spec, throttle, settings, () -> stopping,
-                new WorkerMetrics(registry));
+                new WorkerMetrics(registry), this::failJob);
         this.runners = Executors.newFixedThreadPool(settings.threads(), r -> new Thread(r, "pgbackfill-runner-" + id));
         this.consumerThread = new Thread(this::consume, "pgbackfill-consumer-" + id);
     }
@@ -106,6 +106,14 @@ public final class Worker implements AutoCloseable {
 
     public long chunksDone() {
         return chunksDone.get();
+    }
+
+    private void failJob(long jobId, String reason) {
+        try {
+            jobs.transition(jobId, dev.pgbackfill.job.JobState.FAILED, "worker " + id, reason);
+        } catch (RuntimeException e) {
+            log.warn("worker {}: could not fail job {}: {}", id, jobId, e.toString()); // finished or changed meanwhile
+        }
     }
 
     /** CLOSED while the database answers; OPEN while this worker takes no chunks because it keeps failing. */
@@ -161,16 +169,33 @@ public final class Worker implements AutoCloseable {
                         done.put(tp, new OffsetAndMetadata(r.offset() + 1));
                     }
                 }
-                if (!done.isEmpty()) {
-                    c.commitSync(done);
-                }
+                commit(c, done);
             }
         } catch (WakeupException e) {
-            // closing
+            if (!stopping) {
+                log.error("worker {}: consumer woken outside shutdown; stopping it", id);
+            }
         } catch (RuntimeException e) {
             log.error("worker {}: consumer stopped: {}", id, e.toString());
         } finally {
             consumer = null;
+        }
+    }
+
+    /**
+     * Commits the claimed requests' offsets. A runner finishing meanwhile calls wakeup(), which commitSync reports
+     * as a WakeupException too: that is not a shutdown, so the commit is simply retried.
+     */
+    private void commit(KafkaConsumer<String, byte[]> c, Map<TopicPartition, OffsetAndMetadata> done) {
+        while (!done.isEmpty()) {
+            try {
+                c.commitSync(done);
+                return;
+            } catch (WakeupException e) {
+                if (stopping) {
+                    throw e;
+                }
+            }
         }
     }
 

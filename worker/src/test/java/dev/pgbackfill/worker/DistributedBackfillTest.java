@@ -281,4 +281,15 @@ class DistributedBackfillTest {
         assertThat(s.rowsDone()).isEqualTo(done).isLessThan(40_000);
         assertThat(db.queryLong("SELECT count(*) FROM cx WHERE b IS NOT NULL")).isEqualTo(done);
     }
+
+    @Test
+    void anErrorNoRetryCanCureFailsTheJobWithItsSqlState() throws Exception {
+        db.exec("CREATE TABLE dz (id bigint PRIMARY KEY, a int NOT NULL, d int NOT NULL, b int); "
+                + "INSERT INTO dz SELECT g, g, CASE WHEN g = 777 THEN 0 ELSE 1 END FROM generate_series(1, 2000) g");
+
+        JobStatus s = cluster.awaitFinished(cluster.launch(spec("dz", "b = a / d")), Duration.ofSeconds(60));
+
+        assertThat(s.state()).isEqualTo(JobState.FAILED);
+        assertThat(s.lastError()).contains("SQLSTATE 22012").contains("division by zero");
+    }
 }

@@ -162,10 +162,15 @@ public final class Coordinator implements AutoCloseable {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             boolean changed = jobs.transition(c, jobId, JobState.RUNNING, actor, reason);
+            try (PreparedStatement ps = c.prepareStatement("UPDATE pgbackfill.job SET verify_rounds = 0 WHERE id = ?")) {
+                ps.setLong(1, jobId);
+                ps.executeUpdate();
+            }
             try (PreparedStatement ps = c.prepareStatement("""
                     UPDATE pgbackfill.chunk SET state = 'PENDING', published_at = NULL, updated_at = now(),
-                           stuck_rows = CASE WHEN state = 'STUCK' THEN 0 ELSE stuck_rows END
-                     WHERE job_id = ? AND state IN ('PENDING', 'STUCK')""")) {
+                           stuck_rows = CASE WHEN state = 'STUCK' THEN 0 ELSE stuck_rows END,
+                           lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
+                     WHERE job_id = ? AND (state IN ('PENDING', 'STUCK') OR (state = 'RUNNING' AND lease_expires_at < now()))""")) {
                 ps.setLong(1, jobId);
                 ps.executeUpdate();
             }
@@ -242,23 +247,12 @@ public final class Coordinator implements AutoCloseable {
                 c.commit();
                 HealthMonitor.Signals signals = null;
                 for (long jobId : jobs.idsIn(JobState.RUNNING)) {
-                    ThrottleSettings throttle = jobs.throttle(jobId);
-                    if (throttle.hasHealthSignals()) {
-                        if (signals == null) {
-                            signals = HealthMonitor.read(c);
-                            lastSignals.set(signals);
-                            c.commit();
-                        }
-                        if (judgeHealth(c, jobId, throttle, signals)) {
-                            continue; // paused by a critical signal
-                        }
+                    try {
+                        signals = monitorJob(c, jobId, signals, sample);
+                    } catch (SQLException | RuntimeException e) {
+                        c.rollback(); // one job's trouble must not stop the others being monitored
+                        log.warn("monitoring job {} failed (will retry): {}", jobId, e.toString());
                     }
-                    publishDue(jobId);
-                    if (sample) {
-                        sample(c, jobId);
-                        meter(jobId);
-                    }
-                    completeIfFinished(c, jobId);
                 }
                 if (sample) {
                     // finished, paused or cancelled jobs keep their gauges, with their final values
@@ -276,6 +270,28 @@ public final class Coordinator implements AutoCloseable {
         if (sample) {
             lastSampleNanos = System.nanoTime();
         }
+    }
+
+    /** One job's share of a tick; returns the health signals, read at most once per tick. */
+    private HealthMonitor.Signals monitorJob(Connection c, long jobId, HealthMonitor.Signals signals, boolean sample) throws SQLException {
+        ThrottleSettings throttle = jobs.throttle(jobId);
+        if (throttle.hasHealthSignals()) {
+            if (signals == null) {
+                signals = HealthMonitor.read(c);
+                lastSignals.set(signals);
+                c.commit();
+            }
+            if (judgeHealth(c, jobId, throttle, signals)) {
+                return signals; // paused by a critical signal
+            }
+        }
+        publishDue(jobId);
+        if (sample) {
+            sample(c, jobId);
+            meter(jobId);
+        }
+        completeIfFinished(c, jobId);
+        return signals;
     }
 
     /** Applies the health verdict to a job; true when a critical signal paused it. */
@@ -338,10 +354,12 @@ public final class Coordinator implements AutoCloseable {
                      SELECT chunk_no FROM pgbackfill.chunk
                       WHERE job_id = ?
                         AND ((state = 'PENDING' AND (published_at IS NULL OR published_at < now() - ? * interval '1 millisecond'))
-                          OR (state = 'RUNNING' AND lease_expires_at < now() AND (published_at IS NULL OR published_at < lease_expires_at)))
+                          OR (state = 'RUNNING' AND lease_expires_at < now()
+                              AND (published_at IS NULL OR published_at < greatest(lease_expires_at, now() - ? * interval '1 millisecond'))))
                       ORDER BY chunk_no""")) {
             ps.setLong(1, jobId);
             ps.setLong(2, settings.republishPending().toMillis());
+            ps.setLong(3, settings.republishPending().toMillis());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     due.add(new ChunkRequest(jobId, rs.getInt(1)));
@@ -391,9 +409,10 @@ public final class Coordinator implements AutoCloseable {
         int rounds;
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT count(*) FILTER (WHERE state IN ('PENDING', 'RUNNING')), coalesce(sum(stuck_rows) FILTER (WHERE state = 'STUCK'), 0),
-                       coalesce(max(sweeps), 0)
+                       (SELECT verify_rounds FROM pgbackfill.job WHERE id = ?)
                   FROM pgbackfill.chunk WHERE job_id = ?""")) {
             ps.setLong(1, jobId);
+            ps.setLong(2, jobId);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 open = rs.getLong(1);
@@ -410,15 +429,9 @@ public final class Coordinator implements AutoCloseable {
                     + "predicate; see stuckRows, release the locks and `resume` the job");
             return;
         }
-        ResolvedSpec spec = jobs.resolvedSpec(jobId);
-        BatchSql sql = new BatchSql(spec);
-        boolean remaining;
-        try (PreparedStatement ps = c.prepareStatement(sql.anyRemaining()); ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            remaining = rs.getBoolean(1);
-        }
-        c.commit();
-        if (!remaining) {
+        // Chunk by chunk, each query bounded by its range: never one statement over the whole table.
+        List<Integer> withRows = chunksWithRemainingRows(c, jobId, new BatchSql(jobs.resolvedSpec(jobId)));
+        if (withRows.isEmpty()) {
             if (jobs.transition(jobId, JobState.SUCCEEDED, "coordinator", "every chunk done; no row matches the predicate")) {
                 sample(c, jobId);
                 c.commit();
@@ -432,13 +445,23 @@ public final class Coordinator implements AutoCloseable {
                     + "dual-write), or does --where stay true after the update?");
             return;
         }
-        int reopened = reopenChunksWithRemainingRows(c, jobId, sql);
-        log.info("job {}: verification found rows still matching; reopened {} chunk(s)", jobId, reopened);
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE pgbackfill.chunk SET state = 'PENDING', cursor = lo, published_at = NULL, finished_at = NULL, updated_at = now()
+                 WHERE job_id = ? AND chunk_no = ANY (?) AND state = 'DONE'""");
+             PreparedStatement round = c.prepareStatement("UPDATE pgbackfill.job SET verify_rounds = verify_rounds + 1 WHERE id = ?")) {
+            ps.setLong(1, jobId);
+            ps.setArray(2, c.createArrayOf("integer", withRows.toArray()));
+            ps.executeUpdate();
+            round.setLong(1, jobId);
+            round.executeUpdate();
+        }
+        c.commit();
+        log.info("job {}: verification found rows still matching in {} chunk(s); reopened them", jobId, withRows.size());
         publishDue(jobId);
     }
 
-    private int reopenChunksWithRemainingRows(Connection c, long jobId, BatchSql sql) throws SQLException {
-        List<Integer> reopen = new ArrayList<>();
+    private List<Integer> chunksWithRemainingRows(Connection c, long jobId, BatchSql sql) throws SQLException {
+        List<Integer> found = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT chunk_no, lo::text, hi::text FROM pgbackfill.chunk WHERE job_id = ? ORDER BY chunk_no")) {
             ps.setLong(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
@@ -456,23 +479,15 @@ public final class Coordinator implements AutoCloseable {
                         check.setInt(i, 1);
                         try (ResultSet r = check.executeQuery()) {
                             if (r.next()) {
-                                reopen.add(rs.getInt(1));
+                                found.add(rs.getInt(1));
                             }
                         }
                     }
                 }
             }
         }
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE pgbackfill.chunk SET state = 'PENDING', cursor = lo, published_at = NULL, sweeps = sweeps + 1,
-                       finished_at = NULL, updated_at = now()
-                 WHERE job_id = ? AND chunk_no = ANY (?) AND state = 'DONE'""")) {
-            ps.setLong(1, jobId);
-            ps.setArray(2, c.createArrayOf("integer", reopen.toArray()));
-            ps.executeUpdate();
-        }
         c.commit();
-        return reopen.size();
+        return found;
     }
 
     private void failAbandonedPlanning(Connection c) throws SQLException {

@@ -88,9 +88,9 @@ public final class SpecValidator {
                 predicate = spec.where();
             } else {
                 throw new InvalidExpressionException("where", "--set " + resolved.stream().map(ResolvedAssignment::expression)
-                        .collect(Collectors.joining(", ")) + " is not immutable (now(), random(), nextval(), casts that depend on the "
-                        + "time zone…), so rows can never be recognised as done; give --where that selects only rows still to do, "
-                        + "e.g. --where \"" + resolved.get(0).column() + " IS NULL\"");
+                        .collect(Collectors.joining(", ")) + " is not immutable, or cannot be proven so (now(), random(), nextval(), casts that "
+                        + "depend on the time zone, subqueries…), so rows could never be recognised as done; give --where that selects only "
+                        + "rows still to do, e.g. --where \"" + resolved.get(0).column() + " IS NULL\"");
             }
             ResolvedSpec result = new ResolvedSpec(table.name(), keys, resolved, spec.from(), spec.join(), predicate, immutable,
                     spec.batchSizeOrDefault(), spec.chunkSize() == null ? 0 : spec.chunkSize());
@@ -161,26 +161,25 @@ public final class SpecValidator {
     }
 
     /**
-     * True when every expression is immutable, so {@code col IS DISTINCT FROM expr} becomes false once a row is
-     * done. PostgreSQL decides, not a parser of ours: a stored generated column on an empty copy of the table must be
-     * immutable (SQLSTATE 42P17 otherwise). Other errors (subqueries, …) cannot be probed this way and count as
-     * immutable; EXPLAIN has already checked the SQL itself.
+     * True when every expression is provably immutable, so {@code col IS DISTINCT FROM expr} becomes false once a row
+     * is done. PostgreSQL decides, not a parser of ours: a stored generated column on an empty copy of the table
+     * (named {@code t}, so {@code t.col} references resolve) must be immutable (SQLSTATE 42P17 otherwise). An
+     * expression this probe cannot take (a subquery, a system column, …) is not provably immutable either: such a
+     * spec needs --where. (With --from, expressions read other tables and cannot be probed; they are trusted.)
      */
     private boolean immutable(TableInfo table, List<ResolvedAssignment> assignments) throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.execute("SAVEPOINT pgbf_probe");
-            st.execute("CREATE TEMP TABLE pgbf_probe (LIKE " + table.name().sql() + ") ON COMMIT DROP");
+            st.execute("CREATE TEMP TABLE t (LIKE " + table.name().sql() + ") ON COMMIT DROP");
             int i = 0;
             for (ResolvedAssignment a : assignments) {
                 st.execute("SAVEPOINT pgbf_col");
                 try {
-                    st.execute("ALTER TABLE pgbf_probe ADD COLUMN " + Identifier.quote("pgbf_x" + i++) + " " + a.type()
+                    st.execute("ALTER TABLE pg_temp.t ADD COLUMN " + Identifier.quote("pgbf_x" + i++) + " " + a.type()
                             + " GENERATED ALWAYS AS (CAST((" + a.expression() + ") AS " + a.type() + ")) STORED");
                 } catch (SQLException e) {
                     st.execute("ROLLBACK TO SAVEPOINT pgbf_col");
-                    if ("42P17".equals(e.getSQLState())) {
-                        return false;
-                    }
+                    return false; // 42P17: not immutable; anything else: cannot be proven immutable
                 }
             }
             return true;

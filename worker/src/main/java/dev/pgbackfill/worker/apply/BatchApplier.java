@@ -52,7 +52,7 @@ public final class BatchApplier {
                 if (result == null) {
                     result = execute(c, sql, cursor, lease.hi(), limit);
                 }
-                leases.checkpoint(c, lease, result.lastKey(), result.updated());
+                leases.checkpoint(c, lease, result.lastKey(), result.updated(), !result.optimistic());
                 c.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {

@@ -39,10 +39,13 @@ public final class ChunkRunner {
     private final BooleanSupplier stopping;
     private final Retry retry;
     private final WorkerMetrics metrics;
+    private final java.util.function.BiConsumer<Long, String> jobFailed;
 
     public ChunkRunner(BatchApplier applier, LeaseStore leases, LongFunction<BatchSql> specs, Throttle throttle,
-                       WorkerSettings settings, BooleanSupplier stopping, WorkerMetrics metrics) {
+                       WorkerSettings settings, BooleanSupplier stopping, WorkerMetrics metrics,
+                       java.util.function.BiConsumer<Long, String> jobFailed) {
         this.metrics = metrics;
+        this.jobFailed = jobFailed;
         this.applier = applier;
         this.leases = leases;
         this.specs = specs;
@@ -58,14 +61,15 @@ public final class ChunkRunner {
     }
 
     /** How a chunk run ended. */
-    public enum Outcome { DONE, STUCK, RELEASED, LEASE_LOST, FAILED }
+    /** How a chunk run ended; FAILED = database trouble (retried later), JOB_FAILED = an error no retry can cure. */
+    public enum Outcome { DONE, STUCK, RELEASED, LEASE_LOST, FAILED, JOB_FAILED }
 
     public Outcome run(ChunkLease lease) {
         Throttle.ChunkThrottle chunkThrottle = throttle.forChunk(lease);
         try {
             BatchSql sql = specs.apply(lease.jobId());
             Pass pass = pass(sql, lease, chunkThrottle, lease.cursor(), sql.spec().batchSize());
-            if (!pass.skipLocked()) {
+            if (!pass.skipLocked() && !lease.skipped()) {
                 // every batch was a plain bounded UPDATE, which waits for row locks instead of skipping rows: nothing
                 // in the range was passed over (rows written behind the cursor meanwhile are the job-level check's)
                 return leases.complete(lease, 0) ? Outcome.DONE : Outcome.LEASE_LOST;
@@ -100,8 +104,15 @@ public final class ChunkRunner {
             Thread.currentThread().interrupt();
             return release(lease, true);
         } catch (Exception e) {
-            log.warn("{}: giving the chunk back after an error: {}", lease.describe(), e.toString());
             release(lease, false);
+            if (SqlErrors.isPermanent(e)) {
+                String reason = "chunk " + lease.chunkNo() + " failed with an error no retry can cure: " + SqlErrors.describe(e)
+                        + "; fix the data or the spec, then launch again (rows already done stay done)";
+                log.error("{}: {}", lease.describe(), reason);
+                jobFailed.accept(lease.jobId(), reason);
+                return Outcome.JOB_FAILED;
+            }
+            log.warn("{}: giving the chunk back after an error: {}", lease.describe(), e.toString());
             return Outcome.FAILED;
         } finally {
             chunkThrottle.close();

@@ -5,9 +5,10 @@ import java.util.UUID;
 
 /**
  * A worker's claim on one chunk. {@code token} is the fence: every checkpoint must present it, and a new claim
- * (after this lease expired) replaces it, so a stale worker's next commit fails.
+ * (after this lease expired) replaces it, so a stale worker's next commit fails. {@code skipped}: an earlier run of
+ * this chunk passed rows over (SKIP LOCKED), so its range must be swept before it is done.
  */
-public record ChunkLease(long jobId, int chunkNo, UUID token, List<String> lo, List<String> hi, List<String> cursor) {
+public record ChunkLease(long jobId, int chunkNo, UUID token, List<String> lo, List<String> hi, List<String> cursor, boolean skipped) {
     public String describe() {
         return "job " + jobId + " chunk " + chunkNo;
     }

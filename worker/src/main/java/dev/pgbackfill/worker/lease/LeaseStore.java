@@ -43,7 +43,7 @@ public final class LeaseStore {
                        FROM pgbackfill.job j
                       WHERE c.job_id = ? AND c.chunk_no = ? AND j.id = c.job_id AND j.state = 'RUNNING'
                         AND (c.state = 'PENDING' OR (c.state = 'RUNNING' AND c.lease_expires_at < now()))
-                  RETURNING c.lo::text, c.hi::text, c.cursor::text""")) {
+                  RETURNING c.lo::text, c.hi::text, c.cursor::text, c.skipped""")) {
             ps.setObject(1, token);
             ps.setString(2, owner);
             ps.setLong(3, leaseDuration.toMillis());
@@ -54,7 +54,7 @@ public final class LeaseStore {
                     return Optional.empty();
                 }
                 return Optional.of(new ChunkLease(request.jobId(), request.chunkNo(), token, key(rs.getString(1)), key(rs.getString(2)),
-                        key(rs.getString(3))));
+                        key(rs.getString(3)), rs.getBoolean(4)));
             }
         }
     }
@@ -67,11 +67,11 @@ public final class LeaseStore {
      * @throws LeaseLostException  when the token no longer matches (the caller must roll back)
      * @throws JobStoppedException when the job is not RUNNING (the caller must roll back)
      */
-    public void checkpoint(Connection c, ChunkLease lease, List<String> cursor, long rows) throws SQLException {
+    public void checkpoint(Connection c, ChunkLease lease, List<String> cursor, long rows, boolean skipLocked) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 WITH j AS (SELECT state FROM pgbackfill.job WHERE id = ? FOR SHARE)
                 UPDATE pgbackfill.chunk c
-                   SET cursor = coalesce(?::jsonb, c.cursor), rows_done = c.rows_done + ?, batches = c.batches + 1,
+                   SET cursor = coalesce(?::jsonb, c.cursor), rows_done = c.rows_done + ?, batches = c.batches + 1, skipped = c.skipped OR ?,
                        lease_expires_at = now() + ? * interval '1 millisecond', updated_at = now()
                   FROM j
                  WHERE c.job_id = ? AND c.chunk_no = ? AND c.lease_token = ?
@@ -79,10 +79,11 @@ public final class LeaseStore {
             ps.setLong(1, lease.jobId());
             ps.setString(2, cursor == null ? null : Json.write(cursor));
             ps.setLong(3, rows);
-            ps.setLong(4, leaseDuration.toMillis());
-            ps.setLong(5, lease.jobId());
-            ps.setInt(6, lease.chunkNo());
-            ps.setObject(7, lease.token());
+            ps.setBoolean(4, skipLocked);
+            ps.setLong(5, leaseDuration.toMillis());
+            ps.setLong(6, lease.jobId());
+            ps.setInt(7, lease.chunkNo());
+            ps.setObject(8, lease.token());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new LeaseLostException(lease);
@@ -102,7 +103,7 @@ public final class LeaseStore {
 
     /** The chunk's whole range was verified: nothing in it matches the predicate any more. */
     public boolean complete(ChunkLease lease, int sweeps) throws SQLException {
-        return update(lease, "state = 'DONE', finished_at = now(), stuck_rows = 0, stuck_keys = NULL, sweeps = sweeps + " + sweeps
+        return update(lease, "state = 'DONE', finished_at = now(), stuck_rows = 0, stuck_keys = NULL, skipped = false, sweeps = sweeps + " + sweeps
                 + ", lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL", null) == 1;
     }
 
