@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +56,13 @@ public final class Worker implements AutoCloseable {
     private final LeaseStore leases;
     private final ChunkRunner runner;
     private final JobStore jobs;
-    private final Map<Long, BatchSql> specs = new ConcurrentHashMap<>();
+    /** Statements per job, built once; a long-lived worker keeps only the most recent jobs' (LRU, 256). */
+    private final Map<Long, BatchSql> specs = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, BatchSql> eldest) {
+            return size() > 256;
+        }
+    });
     private final ExecutorService runners;
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicLong chunksDone = new AtomicLong();
@@ -128,7 +133,12 @@ public final class Worker implements AutoCloseable {
     }
 
     private BatchSql spec(long jobId) {
-        return specs.computeIfAbsent(jobId, j -> new BatchSql(jobs.resolvedSpec(j)));
+        BatchSql sql = specs.get(jobId);
+        if (sql == null) {
+            sql = new BatchSql(jobs.resolvedSpec(jobId)); // outside the lock: it reads the database
+            specs.put(jobId, sql);
+        }
+        return sql;
     }
 
     private void consume() {

@@ -100,6 +100,11 @@ public final class ThrottleController implements Throttle {
                         rs.getLong(4), rs.getObject(5) == null ? null : rs.getDouble(5), rs.getLong(6), System.nanoTime());
             }
         }
+        if (v.state().isTerminal()) {
+            // a finished job's state stays here only as long as its last chunk runs finish; forget the rest
+            learnedSize.remove(jobId);
+            limiters.remove(jobId);
+        }
         views.put(jobId, v);
         return v;
     }
