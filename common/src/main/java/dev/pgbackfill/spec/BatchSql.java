@@ -105,6 +105,21 @@ public final class BatchSql {
         return "SELECT min(" + k + ")::text, max(" + k + ")::text FROM " + spec.table().sql() + " t";
     }
 
+    /**
+     * Binds a range's bounds in the order the statements above expect them (lower, then upper; a null bound is
+     * absent from the SQL and binds nothing); returns the next free parameter index.
+     */
+    public static int bindRange(PreparedStatement ps, List<String> lower, List<String> upper) throws SQLException {
+        int i = 1;
+        if (lower != null) {
+            i = bindKey(ps, i, lower);
+        }
+        if (upper != null) {
+            i = bindKey(ps, i, upper);
+        }
+        return i;
+    }
+
     /** Binds a key's text values from {@code index} on; returns the next free index. */
     public static int bindKey(PreparedStatement ps, int index, List<String> key) throws SQLException {
         for (String v : key) {

@@ -469,13 +469,7 @@ public final class Coordinator implements AutoCloseable {
                     List<String> lo = rs.getString(2) == null ? null : List.of(Json.read(rs.getString(2), String[].class));
                     List<String> hi = rs.getString(3) == null ? null : List.of(Json.read(rs.getString(3), String[].class));
                     try (PreparedStatement check = c.prepareStatement(sql.remaining(lo != null, hi != null))) {
-                        int i = 1;
-                        if (lo != null) {
-                            i = BatchSql.bindKey(check, i, lo);
-                        }
-                        if (hi != null) {
-                            i = BatchSql.bindKey(check, i, hi);
-                        }
+                        int i = BatchSql.bindRange(check, lo, hi);
                         check.setInt(i, 1);
                         try (ResultSet r = check.executeQuery()) {
                             if (r.next()) {

@@ -70,13 +70,7 @@ public final class BatchApplier {
     private BatchResult tryRange(Connection c, BatchSql sql, List<String> lower, List<String> upper, int limit) throws SQLException {
         List<String> end = null;
         try (PreparedStatement ps = c.prepareStatement(sql.sliceEnd(lower != null, upper != null))) {
-            int i = 1;
-            if (lower != null) {
-                i = BatchSql.bindKey(ps, i, lower);
-            }
-            if (upper != null) {
-                i = BatchSql.bindKey(ps, i, upper);
-            }
+            int i = BatchSql.bindRange(ps, lower, upper);
             ps.setInt(i, limit - 1);
             try (ResultSet rs = ps.executeQuery()) {
                 if (rs.next()) {
@@ -95,13 +89,7 @@ public final class BatchApplier {
             st.execute("SET LOCAL lock_timeout = " + OPTIMISTIC_LOCK_TIMEOUT_MS);
             long updated;
             try (PreparedStatement ps = c.prepareStatement(sql.rangeUpdate(lower != null, to != null))) {
-                int i = 1;
-                if (lower != null) {
-                    i = BatchSql.bindKey(ps, i, lower);
-                }
-                if (to != null) {
-                    BatchSql.bindKey(ps, i, to);
-                }
+                BatchSql.bindRange(ps, lower, to);
                 updated = ps.executeLargeUpdate();
             }
             st.execute("SET LOCAL lock_timeout = " + lockTimeoutMs);
@@ -118,13 +106,7 @@ public final class BatchApplier {
 
     private static BatchResult execute(Connection c, BatchSql sql, List<String> lower, List<String> upper, int limit) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql.batch(lower != null, upper != null))) {
-            int i = 1;
-            if (lower != null) {
-                i = BatchSql.bindKey(ps, i, lower);
-            }
-            if (upper != null) {
-                i = BatchSql.bindKey(ps, i, upper);
-            }
+            int i = BatchSql.bindRange(ps, lower, upper);
             ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
@@ -147,13 +129,7 @@ public final class BatchApplier {
     public List<List<String>> remaining(BatchSql sql, List<String> lo, List<String> hi, int limit) throws SQLException {
         List<List<String>> keys = new ArrayList<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql.remaining(lo != null, hi != null))) {
-            int i = 1;
-            if (lo != null) {
-                i = BatchSql.bindKey(ps, i, lo);
-            }
-            if (hi != null) {
-                i = BatchSql.bindKey(ps, i, hi);
-            }
+            int i = BatchSql.bindRange(ps, lo, hi);
             ps.setInt(i, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 int n = sql.spec().keys().size();
