@@ -181,4 +181,13 @@ class ApiTest {
         assertThat(negative.statusCode()).isEqualTo(400);
         assertThat(cleared.body()).isEqualTo("{\"rate\":null}");
     }
+
+    @Test
+    void dashboardIsServedAtTheRootWithoutAToken() throws Exception {
+        HttpResponse<String> r = call("GET", "/", null, null);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(r.body()).contains("<title>pgbackfill</title>").contains("/api/jobs").doesNotContain("http://", "https://");
+    }
 }
