@@ -35,7 +35,7 @@ public final class TableInspector {
             throw new InvalidInputException("table", "--table '" + typed + "': pgbackfill does not backfill system or its own tables");
         }
         try (PreparedStatement ps = connection.prepareStatement("""
-                SELECT c.oid, n.nspname, c.relname, c.reltuples, c.relpages
+                SELECT c.oid, n.nspname, c.relname, c.reltuples
                   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
                  WHERE c.relname = ? AND c.relkind IN ('r', 'p')
                    AND (n.nspname = ? OR (?::text IS NULL AND n.nspname = ANY (current_schemas(false))))
@@ -51,7 +51,7 @@ public final class TableInspector {
                 }
                 long oid = rs.getLong(1);
                 return new TableInfo(oid, new QualifiedName(rs.getString(2), rs.getString(3)), columns(oid), primaryKey(oid),
-                        uniqueKeys(oid), rs.getDouble(4), rs.getLong(5));
+                        uniqueKeys(oid), rs.getDouble(4));
             }
         }
     }
