@@ -1,0 +1,37 @@
+package dev.pgbackfill.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "down", mixinStandardHelpOptions = true,
+        description = "Downgrade to TARGET: a revision id, -1 (the last applied), -N, or base (everything).",
+        footer = {"%nExamples:%n  pgbackfill migrate down -1 --db $DB --migrations db/migrations",
+                "  pgbackfill migrate down 004 --db $DB --examples"})
+public final class MigrateDownCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "TARGET", description = "A revision id, -N or base.")
+    String target;
+
+    @Option(names = "--verbose", description = "Stack traces and debug logs.")
+    boolean verbose;
+
+    @Mixin
+    MigrationSources sources;
+    @Mixin
+    DbOptions db;
+    @Mixin
+    KafkaOptions kafka;
+    @Mixin
+    MigrateRunOptions run;
+
+    @Override
+    public Integer call() {
+        try (MigrateContext ctx = MigrateContext.open(sources, db, kafka, run.settings(sources.scope, db), run.workers, false, System.out, System.err)) {
+            ctx.migrator.down(target);
+            System.out.println("current: " + ctx.migrator.current());
+        }
+        return 0;
+    }
+}

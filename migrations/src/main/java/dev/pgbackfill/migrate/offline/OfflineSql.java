@@ -1,0 +1,124 @@
+package dev.pgbackfill.migrate.offline;
+
+import dev.pgbackfill.migrate.Phase;
+import dev.pgbackfill.migrate.op.Names;
+import dev.pgbackfill.migrate.revision.InvalidRevisionException;
+import dev.pgbackfill.migrate.revision.Revision;
+import dev.pgbackfill.migrate.revision.RevisionGraph;
+import dev.pgbackfill.migrate.run.MigrateSettings;
+import dev.pgbackfill.migrate.step.BackfillStep;
+import dev.pgbackfill.migrate.step.SqlStep;
+import dev.pgbackfill.migrate.step.Step;
+import dev.pgbackfill.migrate.step.Tx;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * {@code migrate sql [FROM:]TO}: the statements {@code migrate up/down} would run, without a database (Alembic's
+ * {@code --sql} mode), for review or for a DBA to run. Transactions are spelled out, statements that must run
+ * outside one are marked, conditional ones are shown as comments, and backfills as the job they launch.
+ */
+public final class OfflineSql {
+    private OfflineSql() {
+    }
+
+    public static String render(RevisionGraph graph, String range, MigrateSettings settings) {
+        String from = null;
+        String to = range;
+        int colon = range.indexOf(':');
+        if (colon >= 0) {
+            from = range.substring(0, colon);
+            to = range.substring(colon + 1);
+        }
+        from = resolve(graph, from);
+        to = resolve(graph, to);
+        StringBuilder out = new StringBuilder();
+        String target = to;
+        boolean downgrade = to == null || (from != null && !from.equals(to) && graph.upTo(from).stream().anyMatch(r -> r.id().equals(target)));
+        out.append("-- pgbackfill migrate sql ").append(range).append(downgrade ? " (downgrade)" : " (upgrade)")
+                .append(", scope ").append(settings.scope()).append('\n');
+        out.append("SET lock_timeout = '").append(settings.lockTimeout().toMillis()).append("ms';\n");
+        out.append("SET statement_timeout = '").append(settings.statementTimeout().toMillis()).append("ms';\n");
+        if (downgrade) {
+            if (from == null) {
+                throw new InvalidRevisionException("migrate sql " + range + ": a downgrade needs a starting revision, e.g. head:base");
+            }
+            List<Revision> revisions = new ArrayList<>(graph.between(to, from));
+            Collections.reverse(revisions);
+            for (Revision r : revisions) {
+                out.append("\n-- Revision ").append(r.id()).append(" down: ").append(r.message()).append(" (").append(r.source()).append(")\n");
+                render(out, r.downgradeSteps());
+                out.append("DELETE FROM pgbackfill.migration_version WHERE scope = ").append(Names.literal(settings.scope()))
+                        .append(" AND revision = ").append(Names.literal(r.id())).append(";\n");
+            }
+        } else {
+            for (Revision r : graph.between(from, to)) {
+                out.append("\n-- Revision ").append(r.id()).append(": ").append(r.message()).append(" (").append(r.source()).append(")\n");
+                for (Phase phase : Phase.values()) {
+                    List<Step> steps = r.upgradeSteps(settings.allowDestructive(), phase);
+                    if (steps.isEmpty()) {
+                        continue;
+                    }
+                    out.append("-- phase ").append(phase).append(phase == Phase.CONTRACT ? " (after the application deploy; only once the backfills SUCCEEDED)" : "")
+                            .append('\n');
+                    render(out, steps);
+                }
+                out.append("INSERT INTO pgbackfill.migration_version (scope, revision, phase_done) VALUES (").append(Names.literal(settings.scope()))
+                        .append(", ").append(Names.literal(r.id())).append(", 'contract') ON CONFLICT (scope, revision) DO UPDATE SET phase_done = 'contract';\n");
+            }
+        }
+        return out.toString();
+    }
+
+    private static String resolve(RevisionGraph graph, String name) {
+        if (name == null || name.isBlank() || name.equalsIgnoreCase("base")) {
+            return null;
+        }
+        if (name.equalsIgnoreCase("head")) {
+            return graph.head();
+        }
+        return graph.get(name).id();
+    }
+
+    private static void render(StringBuilder out, List<Step> steps) {
+        boolean open = false;
+        for (Step step : steps) {
+            if (step instanceof SqlStep q && q.tx() == Tx.GROUP) {
+                if (!open) {
+                    out.append("BEGIN;\n");
+                    open = true;
+                }
+                statement(out, q);
+                continue;
+            }
+            if (open) {
+                out.append("COMMIT;\n");
+                open = false;
+            }
+            switch (step) {
+                case BackfillStep b -> out.append("-- backfill (a pgbackfill job; wait for SUCCEEDED):\n--   ").append(b.commandLine()).append('\n');
+                case SqlStep q when q.tx() == Tx.OWN -> {
+                    out.append("BEGIN;\n");
+                    statement(out, q);
+                    out.append("COMMIT;\n");
+                }
+                case SqlStep q -> {
+                    out.append("-- outside a transaction block:\n");
+                    statement(out, q);
+                }
+            }
+        }
+        if (open) {
+            out.append("COMMIT;\n");
+        }
+    }
+
+    private static void statement(StringBuilder out, SqlStep q) {
+        if (q.onlyIf() != null) {
+            out.append("-- only when ").append(q.onlyIf()).append(":\n-- ").append(q.sql().replace("\n", "\n-- ")).append(";\n");
+        } else {
+            out.append(q.sql()).append(";\n");
+        }
+    }
+}

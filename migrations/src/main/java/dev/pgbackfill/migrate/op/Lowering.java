@@ -1,0 +1,177 @@
+package dev.pgbackfill.migrate.op;
+
+import dev.pgbackfill.migrate.Phase;
+import dev.pgbackfill.migrate.step.BackfillStep;
+import dev.pgbackfill.migrate.step.SqlStep;
+import dev.pgbackfill.migrate.step.Step;
+import dev.pgbackfill.migrate.step.Tx;
+import dev.pgbackfill.spec.BackfillSpec;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Turns ops into the statements that are safe on a busy table (design.md section 5): indexes CONCURRENTLY,
+ * foreign keys NOT VALID then VALIDATE, NOT NULL through a validated CHECK, renames through a sync trigger or a
+ * view, drops into backups. Tables created earlier in the same revision are new and empty, so they get the plain
+ * forms. One Lowering per revision and direction: it remembers those tables.
+ */
+public final class Lowering {
+    private final boolean downgrade;
+    private final boolean allowDestructive;
+    private final Set<String> createdHere = new HashSet<>();
+
+    public Lowering(boolean downgrade, boolean allowDestructive) {
+        this.downgrade = downgrade;
+        this.allowDestructive = allowDestructive;
+    }
+
+    public static String backupName(String table) {
+        return "_" + Names.bare(table) + "_backup";
+    }
+
+    public List<Step> lower(Op op) {
+        String origin = op.describe();
+        List<Step> steps = new ArrayList<>();
+        switch (op) {
+            case Op.CreateTable t -> {
+                createdHere.add(Names.key(t.table()));
+                steps.add(sql(Phase.EXPAND, "CREATE TABLE " + Names.table(t.table()) + " ("
+                        + t.columns().stream().map(c -> c.sql()).collect(Collectors.joining(", ")) + ")", origin));
+            }
+            case Op.DropTable t -> {
+                if (downgrade || allowDestructive) {
+                    steps.add(sql(Phase.CONTRACT, "DROP TABLE IF EXISTS " + Names.table(t.table()), origin));
+                } else {
+                    steps.add(sql(Phase.CONTRACT, "ALTER TABLE " + Names.table(t.table()) + " RENAME TO "
+                            + Names.generated(backupName(t.table())), origin));
+                }
+            }
+            case Op.AddColumn a -> steps.add(sql(Phase.EXPAND,
+                    "ALTER TABLE " + Names.table(a.table()) + " ADD COLUMN IF NOT EXISTS " + a.column().sql(), origin));
+            case Op.DropColumn d -> steps.add(sql(Phase.CONTRACT,
+                    "ALTER TABLE " + Names.table(d.table()) + " DROP COLUMN IF EXISTS " + Names.ident(d.column()), origin));
+            case Op.AlterColumn a -> {
+                String prefix = "ALTER TABLE " + Names.table(a.table()) + " ALTER COLUMN " + Names.ident(a.column());
+                if (a.type() != null) {
+                    steps.add(sql(Phase.EXPAND, prefix + " TYPE " + a.type() + (a.using() == null ? "" : " USING " + a.using()), origin));
+                }
+                if (a.defaultSql() != null) {
+                    steps.add(sql(Phase.EXPAND, prefix + " SET DEFAULT " + a.defaultSql(), origin));
+                }
+                if (a.dropDefault()) {
+                    steps.add(sql(Phase.EXPAND, prefix + " DROP DEFAULT", origin));
+                }
+                if (Boolean.TRUE.equals(a.nullable())) {
+                    steps.addAll(lower(new Op.DropNotNull(a.table(), a.column())));
+                } else if (Boolean.FALSE.equals(a.nullable())) {
+                    steps.addAll(lower(new Op.SetNotNull(a.table(), a.column())));
+                }
+            }
+            case Op.CreateIndex i -> {
+                String columns = i.columns().stream().map(Names::indexElement).collect(Collectors.joining(", "));
+                String where = i.where() == null ? "" : " WHERE " + i.where();
+                String unique = i.unique() ? "UNIQUE " : "";
+                if (isNew(i.table())) {
+                    steps.add(sql(Phase.EXPAND, "CREATE " + unique + "INDEX " + Names.ident(i.name()) + " ON "
+                            + Names.table(i.table()) + " (" + columns + ")" + where, origin));
+                } else {
+                    // a failed CONCURRENTLY build leaves an INVALID index behind; drop it so the retry builds afresh
+                    String qualified = Names.schemaPrefix(i.table()) + Names.ident(i.name());
+                    steps.add(new SqlStep(Phase.EXPAND, "DROP INDEX CONCURRENTLY IF EXISTS " + qualified, Tx.NONE,
+                            "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass(" + Names.literal(qualified)
+                                    + ") AND NOT indisvalid)", origin + " (only if a failed build left it INVALID)"));
+                    steps.add(new SqlStep(Phase.EXPAND, "CREATE " + unique + "INDEX CONCURRENTLY IF NOT EXISTS "
+                            + Names.ident(i.name()) + " ON " + Names.table(i.table()) + " (" + columns + ")" + where,
+                            Tx.NONE, null, origin));
+                }
+            }
+            case Op.DropIndex d -> steps.add(new SqlStep(Phase.CONTRACT,
+                    "DROP INDEX CONCURRENTLY IF EXISTS " + Names.table(d.name()), Tx.NONE, null, origin));
+            case Op.AddForeignKey f -> {
+                String add = "ALTER TABLE " + Names.table(f.table()) + " ADD CONSTRAINT " + Names.ident(f.name())
+                        + " FOREIGN KEY (" + idents(f.columns()) + ") REFERENCES " + Names.table(f.refTable())
+                        + " (" + idents(f.refColumns()) + ")" + (f.onDelete() == null ? "" : " ON DELETE " + f.onDelete());
+                if (isNew(f.table())) {
+                    steps.add(sql(Phase.EXPAND, add, origin));
+                } else {
+                    // NOT VALID checks new writes at once under a brief lock; VALIDATE scans later without blocking writes
+                    steps.add(new SqlStep(Phase.EXPAND, add + " NOT VALID", Tx.OWN, null, origin));
+                    steps.add(new SqlStep(Phase.CONTRACT, "ALTER TABLE " + Names.table(f.table()) + " VALIDATE CONSTRAINT "
+                            + Names.ident(f.name()), Tx.OWN, null, origin));
+                }
+            }
+            case Op.DropConstraint d -> steps.add(sql(Phase.CONTRACT,
+                    "ALTER TABLE " + Names.table(d.table()) + " DROP CONSTRAINT IF EXISTS " + Names.ident(d.name()), origin));
+            case Op.SetNotNull n -> {
+                String table = Names.table(n.table());
+                String column = Names.ident(n.column());
+                if (isNew(n.table())) {
+                    steps.add(sql(Phase.EXPAND, "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET NOT NULL", origin));
+                } else {
+                    // SET NOT NULL skips its full scan under ACCESS EXCLUSIVE when a valid CHECK already proves it (PG 12+)
+                    String check = Names.generated(Names.bare(n.table()), n.column(), "not_null");
+                    steps.add(new SqlStep(Phase.CONTRACT, "ALTER TABLE " + table + " ADD CONSTRAINT " + check + " CHECK ("
+                            + column + " IS NOT NULL) NOT VALID", Tx.OWN, null, origin));
+                    steps.add(new SqlStep(Phase.CONTRACT, "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + check, Tx.OWN, null, origin));
+                    steps.add(new SqlStep(Phase.CONTRACT, "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET NOT NULL", Tx.OWN, null, origin));
+                    steps.add(new SqlStep(Phase.CONTRACT, "ALTER TABLE " + table + " DROP CONSTRAINT " + check, Tx.OWN, null, origin));
+                }
+            }
+            case Op.DropNotNull n -> steps.add(sql(Phase.EXPAND, "ALTER TABLE " + Names.table(n.table()) + " ALTER COLUMN "
+                    + Names.ident(n.column()) + " DROP NOT NULL", origin));
+            case Op.RenameColumn r -> steps.addAll(renameColumn(r, origin));
+            case Op.RenameTable r -> {
+                // the old name stays readable and writable as a simple (auto-updatable) view until the contract phase
+                steps.add(sql(Phase.EXPAND, "ALTER TABLE " + Names.table(r.from()) + " RENAME TO " + Names.ident(Names.bare(r.to())), origin));
+                steps.add(sql(Phase.EXPAND, "CREATE VIEW " + Names.table(r.from()) + " AS SELECT * FROM " + Names.table(r.to()), origin));
+                steps.add(sql(Phase.CONTRACT, "DROP VIEW IF EXISTS " + Names.table(r.from()), origin));
+            }
+            case Op.Execute e -> steps.add(sql(e.phase(), e.sql(), origin));
+            case Op.Backfill b -> steps.add(new BackfillStep(b.spec(), origin));
+        }
+        return steps;
+    }
+
+    private List<Step> renameColumn(Op.RenameColumn r, String origin) {
+        String table = Names.table(r.table());
+        String from = Names.ident(r.from());
+        String to = Names.ident(r.to());
+        String function = Names.schemaPrefix(r.table()) + Names.generated(Names.bare(r.table()), "sync", r.from(), r.to());
+        String trigger = Names.generated(Names.bare(r.table()), "sync", r.from(), r.to());
+        List<Step> steps = new ArrayList<>();
+        steps.add(sql(Phase.EXPAND, "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + to + " " + r.type(), origin));
+        // old and new application versions write either column during the deploy; the trigger keeps both equal
+        steps.add(sql(Phase.EXPAND, "CREATE OR REPLACE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS $pgbf$\n"
+                + "BEGIN\n"
+                + "  IF TG_OP = 'INSERT' THEN\n"
+                + "    IF NEW." + to + " IS NULL THEN NEW." + to + " := NEW." + from + "; ELSIF NEW." + from + " IS NULL THEN NEW." + from + " := NEW." + to + "; END IF;\n"
+                + "  ELSIF NEW." + from + " IS DISTINCT FROM OLD." + from + " THEN NEW." + to + " := NEW." + from + ";\n"
+                + "  ELSIF NEW." + to + " IS DISTINCT FROM OLD." + to + " THEN NEW." + from + " := NEW." + to + ";\n"
+                + "  END IF;\n"
+                + "  RETURN NEW;\n"
+                + "END\n$pgbf$", origin));
+        steps.add(sql(Phase.EXPAND, "DROP TRIGGER IF EXISTS " + trigger + " ON " + table, origin));
+        steps.add(sql(Phase.EXPAND, "CREATE TRIGGER " + trigger + " BEFORE INSERT OR UPDATE ON " + table
+                + " FOR EACH ROW EXECUTE FUNCTION " + function + "()", origin));
+        steps.add(new BackfillStep(new BackfillSpec(r.table(), List.of(to + " = " + from), null, null, null, null, null, null), origin));
+        steps.add(sql(Phase.CONTRACT, "DROP TRIGGER IF EXISTS " + trigger + " ON " + table, origin));
+        steps.add(sql(Phase.CONTRACT, "DROP FUNCTION IF EXISTS " + function + "()", origin));
+        steps.add(sql(Phase.CONTRACT, "ALTER TABLE " + table + " DROP COLUMN IF EXISTS " + from, origin));
+        return steps;
+    }
+
+    private boolean isNew(String table) {
+        return createdHere.contains(Names.key(table));
+    }
+
+    private static String idents(List<String> names) {
+        return names.stream().map(Names::ident).collect(Collectors.joining(", "));
+    }
+
+    private static SqlStep sql(Phase phase, String sql, String origin) {
+        return new SqlStep(phase, sql, Tx.GROUP, null, origin);
+    }
+}

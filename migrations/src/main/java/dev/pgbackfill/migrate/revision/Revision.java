@@ -1,0 +1,74 @@
+package dev.pgbackfill.migrate.revision;
+
+import dev.pgbackfill.migrate.Phase;
+import dev.pgbackfill.migrate.op.Lowering;
+import dev.pgbackfill.migrate.op.Op;
+import dev.pgbackfill.migrate.step.SqlStep;
+import dev.pgbackfill.migrate.step.Step;
+import dev.pgbackfill.migrate.step.Tx;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One node of the revision graph, from a SQL file or a Java class.
+ *
+ * @param source        where it was defined, for messages ({@code migrations/005_users.sql} or a class name)
+ * @param transactional false runs every statement on its own, outside a transaction block
+ * @param acknowledged  lint rules this revision accepts knowingly
+ * @param hasDowngrade  false when no downgrade was written (a SQL file's down section is empty, or a Java
+ *                      revision records nothing there while its upgrade does)
+ */
+public record Revision(String id, List<String> downRevisions, String message, String source, boolean transactional,
+                       Set<String> acknowledged, List<Op> upgrade, List<Op> downgrade, boolean hasDowngrade) {
+
+    public Revision {
+        downRevisions = List.copyOf(downRevisions);
+        acknowledged = Set.copyOf(acknowledged);
+        upgrade = List.copyOf(upgrade);
+        downgrade = List.copyOf(downgrade);
+    }
+
+    public boolean isMerge() {
+        return downRevisions.size() > 1;
+    }
+
+    /** The upgrade's steps, ordered by phase (expand, backfill, contract), in op order within a phase. */
+    public List<Step> upgradeSteps(boolean allowDestructive) {
+        Lowering lowering = new Lowering(false, allowDestructive);
+        List<Step> steps = new ArrayList<>();
+        upgrade.forEach(op -> steps.addAll(lowering.lower(op)));
+        steps.sort(Comparator.comparing(Step::phase)); // stable: op order is kept within a phase
+        return transactional(steps);
+    }
+
+    public List<Step> upgradeSteps(boolean allowDestructive, Phase phase) {
+        return upgradeSteps(allowDestructive).stream().filter(s -> s.phase() == phase).toList();
+    }
+
+    /** The downgrade's steps in the order written: a downgrade undoes the whole revision in one go. */
+    public List<Step> downgradeSteps() {
+        Lowering lowering = new Lowering(true, true);
+        List<Step> steps = new ArrayList<>();
+        downgrade.forEach(op -> steps.addAll(lowering.lower(op)));
+        return transactional(steps);
+    }
+
+    private List<Step> transactional(List<Step> steps) {
+        if (transactional) {
+            return steps;
+        }
+        return steps.stream().map(s -> s instanceof SqlStep q ? q.withTx(Tx.NONE) : s).toList();
+    }
+
+    /** The last phase that has any step, or EXPAND for an empty (merge) revision. */
+    public Phase lastPhase() {
+        return upgradeSteps(false).stream().map(Step::phase).max(Comparator.naturalOrder()).orElse(Phase.EXPAND);
+    }
+
+    @Override
+    public String toString() {
+        return id + " (" + source + ")";
+    }
+}

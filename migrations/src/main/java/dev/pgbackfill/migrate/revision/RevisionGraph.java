@@ -1,0 +1,145 @@
+package dev.pgbackfill.migrate.revision;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Revisions linked by {@code down_revision}: a DAG with one base or more, ideally one head (merge revisions join
+ * branches, as in Alembic). Building it refuses duplicates, unknown parents and cycles, naming the files.
+ */
+public final class RevisionGraph {
+    private final Map<String, Revision> byId;
+    private final List<Revision> order; // parents before children; ties by id, so the order is stable
+
+    private RevisionGraph(Map<String, Revision> byId, List<Revision> order) {
+        this.byId = byId;
+        this.order = order;
+    }
+
+    public static RevisionGraph of(Collection<Revision> revisions) {
+        Map<String, Revision> byId = new LinkedHashMap<>();
+        for (Revision r : revisions) {
+            Revision other = byId.putIfAbsent(r.id(), r);
+            if (other != null) {
+                throw new InvalidRevisionException("duplicate revision id \"" + r.id() + "\" in " + other.source() + " and " + r.source()
+                        + "; give one of them a new id");
+            }
+        }
+        for (Revision r : byId.values()) {
+            for (String parent : r.downRevisions()) {
+                if (!byId.containsKey(parent)) {
+                    throw new InvalidRevisionException(r.source() + ": down_revision \"" + parent + "\" of revision " + r.id()
+                            + " does not exist; known: " + new TreeSet<>(byId.keySet()));
+                }
+                if (parent.equals(r.id())) {
+                    throw new InvalidRevisionException(r.source() + ": revision " + r.id() + " names itself as its down_revision");
+                }
+            }
+        }
+        Map<String, Integer> missingParents = new HashMap<>();
+        Map<String, List<String>> children = new HashMap<>();
+        byId.values().forEach(r -> {
+            missingParents.put(r.id(), new LinkedHashSet<>(r.downRevisions()).size());
+            r.downRevisions().forEach(p -> children.computeIfAbsent(p, k -> new ArrayList<>()).add(r.id()));
+        });
+        TreeSet<String> ready = byId.keySet().stream().filter(id -> missingParents.get(id) == 0).collect(Collectors.toCollection(TreeSet::new));
+        List<Revision> order = new ArrayList<>();
+        while (!ready.isEmpty()) {
+            String id = ready.pollFirst();
+            order.add(byId.get(id));
+            for (String child : children.getOrDefault(id, List.of())) {
+                if (missingParents.merge(child, -1, Integer::sum) == 0) {
+                    ready.add(child);
+                }
+            }
+        }
+        if (order.size() < byId.size()) {
+            throw new InvalidRevisionException("the revisions form a cycle: " + cycle(byId, missingParents));
+        }
+        return new RevisionGraph(byId, List.copyOf(order));
+    }
+
+    private static String cycle(Map<String, Revision> byId, Map<String, Integer> missingParents) {
+        // walk parents from any revision left over until one repeats
+        String start = byId.keySet().stream().filter(id -> missingParents.get(id) > 0).sorted().findFirst().orElseThrow();
+        List<String> path = new ArrayList<>();
+        String at = start;
+        while (!path.contains(at)) {
+            path.add(at);
+            String current = at;
+            at = byId.get(current).downRevisions().stream().filter(p -> missingParents.get(p) > 0).sorted().findFirst().orElseThrow();
+        }
+        List<String> loop = new ArrayList<>(path.subList(path.indexOf(at), path.size()));
+        loop.add(at);
+        return loop.stream().map(id -> id + " (" + byId.get(id).source() + ")").collect(Collectors.joining(" → down_revision → "))
+                + "; point one of these at an earlier revision";
+    }
+
+    public boolean isEmpty() {
+        return byId.isEmpty();
+    }
+
+    public List<Revision> ordered() {
+        return order;
+    }
+
+    public Revision get(String id) {
+        Revision r = byId.get(id);
+        if (r == null) {
+            throw new InvalidRevisionException("no revision \"" + id + "\"; known: " + new TreeSet<>(byId.keySet()) + ", head, base");
+        }
+        return r;
+    }
+
+    public boolean contains(String id) {
+        return byId.containsKey(id);
+    }
+
+    /** Revisions no other revision names as its parent. */
+    public List<String> heads() {
+        Set<String> parents = byId.values().stream().flatMap(r -> r.downRevisions().stream()).collect(Collectors.toSet());
+        return order.stream().map(Revision::id).filter(id -> !parents.contains(id)).toList();
+    }
+
+    /** The one head; several heads are refused with their names and the fix. */
+    public String head() {
+        List<String> heads = heads();
+        if (heads.isEmpty()) {
+            throw new InvalidRevisionException("no revisions found");
+        }
+        if (heads.size() > 1) {
+            throw new InvalidRevisionException(heads.size() + " heads: " + heads.stream().map(h -> h + " (" + byId.get(h).source() + ")")
+                    .collect(Collectors.joining(", ")) + "; add a merge revision with down_revision: " + String.join(", ", heads));
+        }
+        return heads.get(0);
+    }
+
+    /** The revision and everything it depends on, parents first. */
+    public List<Revision> upTo(String id) {
+        Set<String> needed = new LinkedHashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(get(id).id()));
+        while (!todo.isEmpty()) {
+            String at = todo.pop();
+            if (needed.add(at)) {
+                todo.addAll(byId.get(at).downRevisions());
+            }
+        }
+        return order.stream().filter(r -> needed.contains(r.id())).toList();
+    }
+
+    /** Revisions in order between two points: those needed by {@code to} that {@code from} does not already need. */
+    public List<Revision> between(String from, String to) {
+        Set<String> done = from == null ? Set.of() : upTo(from).stream().map(Revision::id).collect(Collectors.toSet());
+        return upTo(to).stream().filter(r -> !done.contains(r.id())).toList();
+    }
+}

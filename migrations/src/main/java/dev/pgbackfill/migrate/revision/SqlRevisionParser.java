@@ -1,0 +1,136 @@
+package dev.pgbackfill.migrate.revision;
+
+import dev.pgbackfill.migrate.Phase;
+import dev.pgbackfill.migrate.op.Op;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads SQL-file revisions:
+ * <pre>
+ * -- revision: 005
+ * -- down_revision: 004          (several for a merge: 004, 004b; absent for the first revision)
+ * -- message: orders.total_cents
+ * -- transactional: false        (optional: statements run one by one, e.g. CREATE INDEX CONCURRENTLY)
+ * -- phase: contract             (optional, default expand: when the up section runs)
+ * -- lint-ack: drop-without-backup (optional: lint findings accepted knowingly)
+ * -- migrate:up
+ * ...;
+ * -- migrate:down
+ * ...;
+ * </pre>
+ */
+public final class SqlRevisionParser {
+    private static final Pattern HEADER = Pattern.compile("^--\\s*([A-Za-z_-]+)\\s*:\\s*(.*?)\\s*$");
+    private static final Set<String> KEYS = Set.of("revision", "down_revision", "message", "transactional", "phase", "lint-ack");
+
+    private SqlRevisionParser() {
+    }
+
+    /** Every {@code *.sql} file of a folder, in name order. */
+    public static List<Revision> directory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidRevisionException("--migrations " + dir + ": no such folder");
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> sql = files.filter(p -> p.getFileName().toString().endsWith(".sql")).sorted().toList();
+            List<Revision> out = new ArrayList<>();
+            for (Path p : sql) {
+                out.add(parse(p.toString(), Files.readString(p, StandardCharsets.UTF_8)));
+            }
+            return out;
+        } catch (IOException e) {
+            throw new InvalidRevisionException("--migrations " + dir + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+
+    public static Revision parse(String source, String text) {
+        String[] lines = text.split("\n", -1);
+        Map<String, String> headers = new LinkedHashMap<>();
+        int up = -1;
+        int down = -1;
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i].strip();
+            if (line.matches("--\\s*migrate:up\\s*")) {
+                if (up >= 0) {
+                    throw bad(source, i + 1, "a second \"-- migrate:up\" (the first is on line " + (up + 1) + ")");
+                }
+                up = i;
+            } else if (line.matches("--\\s*migrate:down\\s*")) {
+                if (down >= 0) {
+                    throw bad(source, i + 1, "a second \"-- migrate:down\" (the first is on line " + (down + 1) + ")");
+                }
+                down = i;
+            } else if (up < 0 && down < 0) {
+                Matcher m = HEADER.matcher(line);
+                if (m.matches()) {
+                    String key = m.group(1).toLowerCase();
+                    if (!KEYS.contains(key)) {
+                        throw bad(source, i + 1, "unknown header \"" + key + "\"; known: revision, down_revision, message, transactional, phase, lint-ack");
+                    }
+                    headers.put(key, m.group(2));
+                } else if (!line.isEmpty() && !line.startsWith("--")) {
+                    throw bad(source, i + 1, "SQL before \"-- migrate:up\"; put the upgrade's statements after that line");
+                }
+            }
+        }
+        if (up < 0) {
+            throw bad(source, lines.length, "missing section \"-- migrate:up\"");
+        }
+        if (down < 0) {
+            throw bad(source, lines.length, "missing section \"-- migrate:down\" (write the statements that undo the upgrade)");
+        }
+        if (down < up) {
+            throw bad(source, down + 1, "\"-- migrate:down\" comes before \"-- migrate:up\"; put the upgrade first");
+        }
+        String id = headers.get("revision");
+        if (id == null || id.isBlank()) {
+            throw bad(source, 1, "missing header \"-- revision: <id>\"");
+        }
+        if (!id.matches("[A-Za-z0-9_.-]+")) {
+            throw bad(source, 1, "revision id \"" + id + "\" may only use letters, digits, '_', '.' and '-'");
+        }
+        String parents = headers.getOrDefault("down_revision", "");
+        List<String> downRevisions = parents.isBlank() || parents.equalsIgnoreCase("none") ? List.of()
+                : Arrays.stream(parents.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        String transactional = headers.getOrDefault("transactional", "true").toLowerCase();
+        if (!transactional.equals("true") && !transactional.equals("false")) {
+            throw bad(source, 1, "\"-- transactional:\" must be true or false, got \"" + transactional + "\"");
+        }
+        Phase phase = Phase.EXPAND;
+        if (headers.containsKey("phase")) {
+            phase = Phase.parse("phase", headers.get("phase"));
+            if (phase == Phase.BACKFILL) {
+                throw bad(source, 1, "a SQL file's phase is expand or contract; write backfills as Java revisions (op.backfill) or run them with pgbackfill run");
+            }
+        }
+        String ack = headers.getOrDefault("lint-ack", "");
+        Set<String> acknowledged = ack.isBlank() ? Set.of() : Set.copyOf(Arrays.stream(ack.split(",")).map(String::strip).toList());
+        String name = Path.of(source).getFileName().toString();
+        List<Op> upgrade = ops(name, String.join("\n", Arrays.copyOfRange(lines, up + 1, down)), up + 2, phase);
+        List<Op> downgrade = ops(name, String.join("\n", Arrays.copyOfRange(lines, down + 1, lines.length)), down + 2, Phase.EXPAND);
+        return new Revision(id, downRevisions, headers.getOrDefault("message", ""), source, transactional.equals("true"),
+                acknowledged, upgrade, downgrade, !downgrade.isEmpty() || upgrade.isEmpty());
+    }
+
+    private static List<Op> ops(String file, String text, int firstLine, Phase phase) {
+        return SqlSplitter.split(text, firstLine).stream()
+                .map(s -> (Op) new Op.Execute(phase, s.sql(), file + ":" + s.line()))
+                .toList();
+    }
+
+    private static InvalidRevisionException bad(String source, int line, String message) {
+        return new InvalidRevisionException(source + ":" + line + ": " + message);
+    }
+}

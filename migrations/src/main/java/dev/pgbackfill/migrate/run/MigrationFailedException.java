@@ -1,0 +1,15 @@
+package dev.pgbackfill.migrate.run;
+
+import dev.pgbackfill.error.PgbackfillException;
+
+/** A statement or a backfill of a revision failed; what ran before it is recorded, so a rerun continues. Exit 1. */
+public class MigrationFailedException extends PgbackfillException {
+    public MigrationFailedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    @Override
+    public int exitCode() {
+        return 1;
+    }
+}
