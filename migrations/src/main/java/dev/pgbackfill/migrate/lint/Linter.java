@@ -32,6 +32,8 @@ public final class Linter {
     private static final Pattern CHECK_NOT_NULL = Pattern.compile("\\bADD\\s+CONSTRAINT\\s+" + NAME + "\\s+CHECK\\s*\\(\\s*" + NAME + "\\s+IS\\s+NOT\\s+NULL\\s*\\)", Pattern.CASE_INSENSITIVE);
     private static final Pattern VALIDATE = Pattern.compile("\\bVALIDATE\\s+CONSTRAINT\\s+" + NAME, Pattern.CASE_INSENSITIVE);
     private static final Pattern RENAME = Pattern.compile("\\bRENAME\\s+(?:COLUMN\\s+\\S+\\s+)?TO\\b|\\bRENAME\\s+(?!CONSTRAINT)\\S+\\s+TO\\b", Pattern.CASE_INSENSITIVE);
+    /** Renaming a table to a backup name is the safe form of DROP TABLE, not a rename the application sees. */
+    private static final Pattern BACKUP_RENAME = Pattern.compile("^RENAME\\s+TO\\s+\"?_\\w+_backup\"?\\s*$", Pattern.CASE_INSENSITIVE);
     private static final Pattern TYPE_CHANGE = Pattern.compile("\\bALTER\\s+(?:COLUMN\\s+)?\\S+\\s+(?:SET\\s+DATA\\s+)?TYPE\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern ADD_COLUMN_VOLATILE = Pattern.compile(
             "\\bADD\\s+(?:COLUMN\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?\\S+\\s+(?:[^,]*?\\bDEFAULT\\b[^,]*?\\b(?:random|gen_random_uuid|uuid_generate_v[14]|clock_timestamp|timeofday|nextval|txid_current)\\s*\\(|(?:big|small)?serial\\b)",
@@ -142,7 +144,7 @@ public final class Linter {
                     add(Rule.SET_NOT_NULL, origin, statement);
                 }
             }
-            if (RENAME.matcher(actions).find()) {
+            if (RENAME.matcher(actions).find() && !BACKUP_RENAME.matcher(actions).find()) {
                 add(Rule.RENAME_IN_PLACE, origin, statement);
             }
             if (TYPE_CHANGE.matcher(actions).find()) {

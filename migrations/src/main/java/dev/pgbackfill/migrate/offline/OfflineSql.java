@@ -115,10 +115,9 @@ public final class OfflineSql {
     }
 
     private static void statement(StringBuilder out, SqlStep q) {
-        if (q.onlyIf() != null) {
-            out.append("-- only when ").append(q.onlyIf()).append(":\n-- ").append(q.sql().replace("\n", "\n-- ")).append(";\n");
-        } else {
-            out.append(q.sql()).append(";\n");
+        if (q.repair() != null) {
+            out.append("-- only when ").append(q.repair().condition()).append(":\n--   ").append(q.repair().sql()).append(";\n");
         }
+        out.append(q.sql()).append(";\n");
     }
 }

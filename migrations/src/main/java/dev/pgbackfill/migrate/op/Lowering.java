@@ -80,12 +80,11 @@ public final class Lowering {
                 } else {
                     // a failed CONCURRENTLY build leaves an INVALID index behind; drop it so the retry builds afresh
                     String qualified = Names.schemaPrefix(i.table()) + Names.ident(i.name());
-                    steps.add(new SqlStep(Phase.EXPAND, "DROP INDEX CONCURRENTLY IF EXISTS " + qualified, Tx.NONE,
-                            "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass(" + Names.literal(qualified)
-                                    + ") AND NOT indisvalid)", origin + " (only if a failed build left it INVALID)"));
+                    SqlStep.Repair dropInvalid = new SqlStep.Repair("SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass("
+                            + Names.literal(qualified) + ") AND NOT indisvalid)", "DROP INDEX CONCURRENTLY IF EXISTS " + qualified);
                     steps.add(new SqlStep(Phase.EXPAND, "CREATE " + unique + "INDEX CONCURRENTLY IF NOT EXISTS "
                             + Names.ident(i.name()) + " ON " + Names.table(i.table()) + " (" + columns + ")" + where,
-                            Tx.NONE, null, origin));
+                            Tx.NONE, dropInvalid, origin));
                 }
             }
             case Op.DropIndex d -> steps.add(new SqlStep(Phase.CONTRACT,

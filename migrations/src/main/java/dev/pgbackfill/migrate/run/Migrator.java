@@ -492,13 +492,22 @@ public final class Migrator {
 
         private void execute(SqlStep step, Revision r, Phase phase) throws SQLException {
             long t0 = System.nanoTime();
-            if (step.onlyIf() != null) {
-                try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(step.onlyIf())) {
-                    rs.next();
-                    if (!rs.getBoolean(1)) {
-                        return;
+            try (Statement st = c.createStatement()) {
+                if (step.repair() != null) {
+                    try (ResultSet rs = st.executeQuery(step.repair().condition())) {
+                        rs.next();
+                        if (rs.getBoolean(1)) {
+                            log.accept(r.id() + " repair: " + step.repair().sql());
+                            st.execute(step.repair().sql());
+                        }
                     }
                 }
+            } catch (SQLException e) {
+                if (LockRetry.isLockTimeout(e)) {
+                    throw e;
+                }
+                throw new MigrationFailedException("revision " + r.id() + " (" + step.origin() + "): repairing before the step failed: "
+                        + firstLine(e.getMessage()) + "; statement: " + step.repair().sql(), e);
             }
             try (Statement st = c.createStatement()) {
                 st.execute(step.sql());

@@ -5,13 +5,17 @@ import dev.pgbackfill.migrate.Phase;
 /**
  * One SQL statement.
  *
- * @param onlyIf a query returning one boolean: the statement runs only when it is true (e.g. drop an index only
- *               when a failed CONCURRENTLY build left it INVALID); null to always run
+ * @param repair run first when its condition holds, as part of this step, so that a retry of this step repeats it
+ *               (drop the INVALID index a failed CONCURRENTLY build left behind); null for none
  * @param origin where the statement comes from, for messages ({@code 005_orders.sql:12} or an op's name)
  */
-public record SqlStep(Phase phase, String sql, Tx tx, String onlyIf, String origin) implements Step {
+public record SqlStep(Phase phase, String sql, Tx tx, Repair repair, String origin) implements Step {
+
+    /** A statement that runs before the step only when {@code condition} (a query returning one boolean) is true. */
+    public record Repair(String condition, String sql) {
+    }
 
     public SqlStep withTx(Tx other) {
-        return new SqlStep(phase, sql, other, onlyIf, origin);
+        return new SqlStep(phase, sql, other, repair, origin);
     }
 }
