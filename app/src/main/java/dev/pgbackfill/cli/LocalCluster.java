@@ -64,17 +64,26 @@ final class LocalCluster implements AutoCloseable {
 
     /** Opens the pool on --db, or on a fresh embedded PostgreSQL when --db was not given. */
     static Db openDatabase(DbOptions options, int poolSize, PrintStream err) {
+        return openDatabase(options, poolSize, err, null);
+    }
+
+    /** As above; with {@code schema}, unqualified names resolve there first (pgjdbc's currentSchema). */
+    static Db openDatabase(DbOptions options, int poolSize, PrintStream err, String schema) {
         if (options.given()) {
-            return new Db(Database.open(options.config(options.url), poolSize, "cli"), null);
+            return new Db(Database.open(options.config(withSchema(options.url, schema)), poolSize, "cli"), null);
         }
         err.println("pgbackfill: no --db given: starting an embedded PostgreSQL for this run only (its data is discarded at exit)");
         EmbeddedPg pg = EmbeddedPg.start();
         try {
-            return new Db(Database.open(options.config(pg.url("postgres")), poolSize, "cli"), pg);
+            return new Db(Database.open(options.config(withSchema(pg.url("postgres"), schema)), poolSize, "cli"), pg);
         } catch (RuntimeException e) {
             pg.close();
             throw e;
         }
+    }
+
+    private static String withSchema(String url, String schema) {
+        return schema == null ? url : url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema + ",public";
     }
 
     record Db(HikariDataSource dataSource, EmbeddedPg embedded) implements AutoCloseable {

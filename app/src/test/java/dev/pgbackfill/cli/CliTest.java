@@ -131,12 +131,14 @@ class CliTest {
     }
 
     @Test
-    void demoRunsExpandBackfillContract() {
+    void demoRunsTheExampleMigrationsExpandBackfillContract() {
         Result r = cli("demo", "--db", db.url(), "--kafka", TestKafka.bootstrap(), "--topic", TestKafka.unique("demo"), "--rows", "3000");
 
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).contains("== expand", "== backfill", "== contract", "== done: 3,000 rows backfilled");
+        assertThat(r.out()).contains("== migrate up 004", "== migrate up --phase expand", "== migrate up --phase backfill", "== migrate up: contract",
+                "== done: 5 backfill jobs, 12,000 rows");
         assertThat(db.queryLong("SELECT count(*) FROM pgbackfill_demo.users WHERE email_new IS DISTINCT FROM lower(email)")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM pgbackfill_demo.orders WHERE user_id IS NULL")).isZero();
         assertThat(db.queryString("SELECT is_nullable FROM information_schema.columns WHERE table_schema = 'pgbackfill_demo' "
                 + "AND table_name = 'users' AND column_name = 'email_new'")).isEqualTo("NO");
     }

@@ -150,6 +150,7 @@ public final class Migrator {
         for (int i = ids.size(); i < steps.size(); i++) {
             BackfillStep step = (BackfillStep) steps.get(i);
             BackfillSpec spec = s.qualified(step.spec());
+            s.analyze(spec);
             long id = runner().launch(spec, "migrate " + r.id());
             ids.add(id);
             s.sql(c -> store.addJob(c, r.id(), id));
@@ -538,6 +539,18 @@ public final class Migrator {
                 }
             } catch (SQLException e) {
                 throw new IllegalStateException("resolving table " + spec.table() + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        /**
+         * Statistics for the columns expand just added: without them the job's row estimate (its progress and ETA)
+         * and the planner's choices rest on defaults. ANALYZE samples; it does not block reads or writes.
+         */
+        void analyze(BackfillSpec spec) {
+            try (Statement st = c.createStatement()) {
+                st.execute("ANALYZE " + Names.table(spec.table()));
+            } catch (SQLException e) {
+                log.accept("ANALYZE " + spec.table() + " skipped: " + firstLine(e.getMessage()));
             }
         }
 
