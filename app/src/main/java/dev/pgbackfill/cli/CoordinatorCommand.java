@@ -17,6 +17,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import dev.pgbackfill.coordinator.api.MigrationCatalog;
+import dev.pgbackfill.migrate.revision.RevisionGraph;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Option;
         description = "Run the coordinator: REST API (/api), dashboard (/), Prometheus (/actuator/prometheus), planning and monitoring.",
         footer = {"%nTokens: PGBACKFILL_OPERATOR_TOKEN and PGBACKFILL_VIEWER_TOKEN (comma-separated for several);",
                 "without them random tokens are generated and printed once.",
-                "%nExample:%n  pgbackfill coordinator --db jdbc:postgresql://db/app --kafka kafka:9092 --port 8080"})
+                "With --migrations/--jar/--examples the dashboard and /api/migrations show those revisions' state.",
+                "%nExample:%n  pgbackfill coordinator --db jdbc:postgresql://db/app --kafka kafka:9092 --port 8080 --migrations db/migrations"})
 public final class CoordinatorCommand implements Callable<Integer> {
     @Mixin
     DbOptions db;
@@ -43,11 +46,15 @@ public final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Debug logs and stack traces.")
     boolean verbose;
 
+    @Mixin
+    MigrationSources migrations;
+
     @Override
     public Integer call() throws Exception {
         if (!db.given()) {
             throw new InvalidInputException("db", "the coordinator needs --db (or PGBACKFILL_DB_URL): the database whose tables it backfills");
         }
+        RevisionGraph revisions = migrations.graphIfGiven(); // a bad revision set is refused before anything starts
         ApiTokens tokens = tokens();
         HikariDataSource dataSource = Database.open(db.config(db.url), 8, "coordinator");
         ControlSchema.install(dataSource);
@@ -64,7 +71,8 @@ public final class CoordinatorCommand implements Callable<Integer> {
         ChunkPublisher publisher = new ChunkPublisher(topic);
         Coordinator coordinator = new Coordinator(dataSource, publisher, CoordinatorSettings.defaults());
         coordinator.start();
-        ConfigurableApplicationContext web = CoordinatorApplication.start(coordinator, tokens, port, Map.of());
+        ConfigurableApplicationContext web = CoordinatorApplication.start(coordinator, tokens, port, Map.of(),
+                new MigrationCatalog(dataSource, revisions, migrations.scope));
         System.err.println("pgbackfill: coordinator ready on http://127.0.0.1:" + port + " (dashboard /, API /api, metrics /actuator/prometheus)");
 
         Shutdown.awaitThenClose(web, coordinator, publisher, embedded, dataSource);

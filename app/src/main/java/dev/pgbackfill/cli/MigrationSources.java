@@ -26,6 +26,11 @@ public final class MigrationSources {
             description = "Which revision history in pgbackfill.migration_version (default ${DEFAULT-VALUE}); separate sets keep separate scopes.")
     String scope;
 
+    /** The graph when any source was given, else null (the coordinator then shows history only). */
+    RevisionGraph graphIfGiven() {
+        return folders.isEmpty() && jars.isEmpty() && !examples ? null : graph();
+    }
+
     RevisionGraph graph() {
         List<Revision> revisions = new ArrayList<>();
         if (examples) {

@@ -183,11 +183,105 @@ class ApiTest {
     }
 
     @Test
-    void dashboardIsServedAtTheRootWithoutAToken() throws Exception {
-        HttpResponse<String> r = call("GET", "/", null, null);
+    void dashboardIsServedAtTheRootWithoutATokenAndLoadsNothingFromOtherHosts() throws Exception {
+        HttpResponse<String> page = call("GET", "/", null, null);
+        HttpResponse<String> script = call("GET", "/assets/app.js", null, null);
+        HttpResponse<String> style = call("GET", "/assets/app.css", null, null);
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(page.body()).contains("<title>pgbackfill</title>").contains("<script src=\"/assets/app.js\">")
+                .doesNotContainPattern("(src|href)=\"(https?:)?//");
+        assertThat(script.statusCode()).isEqualTo(200);
+        assertThat(script.body()).contains("/api/jobs").doesNotContainPattern("(fetch|import)\\s*\\(?\\s*['\"](https?:)?//");
+        assertThat(style.statusCode()).isEqualTo(200);
+        assertThat(style.body()).doesNotContain("@import", "url(http");
+    }
+
+    /** Every endpoint: reads need a viewer or operator token, changes an operator token; others get 401 / 403. */
+    static List<String[]> endpoints(long job) {
+        String j = "/api/jobs/" + job;
+        return List.of(
+                new String[] {"GET", "/api/jobs", null, "read"},
+                new String[] {"GET", j, null, "read"},
+                new String[] {"GET", j + "/events", null, "read"},
+                new String[] {"GET", j + "/samples", null, "read"},
+                new String[] {"GET", j + "/chunks", null, "read"},
+                new String[] {"GET", j + "/throttle", null, "read"},
+                new String[] {"GET", "/api/workers", null, "read"},
+                new String[] {"GET", "/api/me", null, "read"},
+                new String[] {"GET", "/api/settings", null, "read"},
+                new String[] {"GET", "/api/settings/global-rate", null, "read"},
+                new String[] {"GET", "/api/migrations", null, "read"},
+                new String[] {"GET", "/api/migrations/history", null, "read"},
+                new String[] {"POST", "/api/jobs", "{\"table\":\"items\",\"set\":[\"b = a + 1\"]}", "change"},
+                new String[] {"POST", j + "/pause", null, "change"},
+                new String[] {"POST", j + "/resume", null, "change"},
+                new String[] {"POST", j + "/cancel", null, "change"},
+                new String[] {"POST", j + "/throttle", "{\"rate\": 10}", "change"},
+                new String[] {"PUT", "/api/settings/global-rate", "{\"rate\": null}", "change"});
+    }
+
+    @Test
+    void everyEndpointRefusesMissingAndUnknownTokensAndViewersCannotChange() throws Exception {
+        long job = launchJob();
+
+        for (String[] e : endpoints(job)) {
+            String what = e[0] + " " + e[1];
+            HttpResponse<String> none = call(e[0], e[1], null, e[2]);
+            HttpResponse<String> wrong = call(e[0], e[1], "Bearer-but-wrong-" + OPERATOR.substring(3), e[2]);
+            HttpResponse<String> viewer = call(e[0], e[1], VIEWER, e[2]);
+            assertThat(none.statusCode()).as(what + " without a token").isEqualTo(401);
+            assertThat(wrong.statusCode()).as(what + " with an unknown token").isEqualTo(401);
+            assertThat(wrong.body()).as(what).doesNotContain(OPERATOR.substring(3));
+            assertThat(viewer.statusCode()).as(what + " as viewer").isEqualTo(e[3].equals("read") ? 200 : 403);
+            assertThat(viewer.body()).as(what).doesNotContain(VIEWER);
+        }
+        for (String[] e : endpoints(job)) {
+            HttpResponse<String> operator = call(e[0], e[1], OPERATOR, e[2]);
+            assertThat(operator.statusCode()).as(e[0] + " " + e[1] + " as operator: " + operator.body()).isIn(200, 201);
+        }
+    }
+
+    @Test
+    void chunksSamplesWorkersAndMeDescribeTheCluster() throws Exception {
+        long job = launchJob();
+        coordinator.jobs(); // the job is planned synchronously: its chunks exist now
+
+        List<?> chunks = Json.read(call("GET", "/api/jobs/" + job + "/chunks", VIEWER, null).body(), List.class);
+        HttpResponse<String> samples = call("GET", "/api/jobs/" + job + "/samples?minutes=5", VIEWER, null);
+        HttpResponse<String> badWindow = call("GET", "/api/jobs/" + job + "/samples?minutes=0", VIEWER, null);
+        HttpResponse<String> workers = call("GET", "/api/workers", VIEWER, null);
+
+        assertThat(chunks).hasSize((int) db.queryLong("SELECT count(*) FROM pgbackfill.chunk WHERE job_id = " + job));
+        assertThat(((Map<?, ?>) chunks.get(0)).keySet()).extracting(String::valueOf).contains("chunkNo", "state", "rowsDone", "attempts", "stuckRows", "owner");
+        assertThat(samples.statusCode()).isEqualTo(200);
+        assertThat(samples.body()).startsWith("[");
+        assertThat(badWindow.statusCode()).isEqualTo(400);
+        assertThat(badWindow.body()).contains("minutes must be between 1 and 1440");
+        assertThat(workers.body()).isEqualTo("[]"); // no worker process in this test
+        assertThat(call("GET", "/api/me", VIEWER, null).body()).isEqualTo("{\"role\":\"viewer\"}");
+        assertThat(call("GET", "/api/me", OPERATOR, null).body()).isEqualTo("{\"role\":\"operator\"}");
+        assertThat(call("GET", "/api/jobs/424242/chunks", VIEWER, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void migrationsWithoutARevisionSetSayHowToConfigureOne() throws Exception {
+        @SuppressWarnings("unchecked") Map<String, Object> m = Json.read(call("GET", "/api/migrations", VIEWER, null).body(), Map.class);
+
+        assertThat(m).containsEntry("configured", false).containsEntry("scope", "default").containsEntry("revisions", List.of());
+    }
+
+    @Test
+    void theOpenApiDescriptionListsEveryEndpointWithoutAToken() throws Exception {
+        HttpResponse<String> r = call("GET", "/v3/api-docs", null, null);
 
         assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
-        assertThat(r.body()).contains("<title>pgbackfill</title>").contains("/api/jobs").doesNotContain("http://", "https://");
+        @SuppressWarnings("unchecked") Map<String, Object> doc = Json.read(r.body(), Map.class);
+        assertThat(((Map<?, ?>) doc.get("info")).get("title")).isEqualTo("pgbackfill coordinator API");
+        assertThat(((Map<?, ?>) doc.get("paths")).keySet()).extracting(String::valueOf).contains("/api/jobs", "/api/jobs/{id}", "/api/jobs/{id}/pause", "/api/jobs/{id}/resume",
+                "/api/jobs/{id}/cancel", "/api/jobs/{id}/throttle", "/api/jobs/{id}/events", "/api/jobs/{id}/samples", "/api/jobs/{id}/chunks",
+                "/api/workers", "/api/me", "/api/migrations", "/api/migrations/history", "/api/settings/global-rate");
+        assertThat(call("GET", "/swagger-ui/index.html", null, null).statusCode()).isEqualTo(200);
     }
 }

@@ -22,6 +22,11 @@ public class CoordinatorApplication {
     }
 
     public static ConfigurableApplicationContext start(Coordinator coordinator, ApiTokens tokens, int port, Map<String, Object> extra) {
+        return start(coordinator, tokens, port, extra, MigrationCatalog.none(coordinator.jobs().dataSource()));
+    }
+
+    public static ConfigurableApplicationContext start(Coordinator coordinator, ApiTokens tokens, int port, Map<String, Object> extra,
+                                                       MigrationCatalog migrations) {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("server.port", port);
         props.put("spring.main.banner-mode", "off");
@@ -33,6 +38,7 @@ public class CoordinatorApplication {
                 .initializers(ctx -> {
                     ctx.getBeanFactory().registerSingleton("coordinator", coordinator);
                     ctx.getBeanFactory().registerSingleton("apiTokens", tokens);
+                    ctx.getBeanFactory().registerSingleton("migrationCatalog", migrations);
                 })
                 .run();
     }

@@ -1,5 +1,7 @@
 package dev.pgbackfill.coordinator.api;
 
+import dev.pgbackfill.coordinator.control.ClusterView;
+import java.time.Duration;
 import dev.pgbackfill.coordinator.control.Coordinator;
 import dev.pgbackfill.error.InvalidInputException;
 import dev.pgbackfill.job.JobEvent;
@@ -17,6 +19,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -26,8 +29,11 @@ import org.springframework.web.bind.annotation.RestController;
 public class JobController {
     private final Coordinator coordinator;
 
+    private final ClusterView view;
+
     public JobController(Coordinator coordinator) {
         this.coordinator = coordinator;
+        this.view = new ClusterView(coordinator.jobs().dataSource());
     }
 
     /** Optional body of pause / resume / cancel. */
@@ -49,6 +55,21 @@ public class JobController {
     @GetMapping("/{id}")
     public JobStatus status(@PathVariable long id) {
         return coordinator.status(id);
+    }
+
+    /** Rows done over the last {@code minutes} (default 60), sampled every few seconds: the rate chart. */
+    @GetMapping("/{id}/samples")
+    public List<ClusterView.RateSample> samples(@PathVariable long id, @RequestParam(defaultValue = "60") int minutes) {
+        if (minutes < 1 || minutes > 24 * 60) {
+            throw new InvalidInputException("minutes", "minutes must be between 1 and 1440, got " + minutes);
+        }
+        return view.samples(id, Duration.ofMinutes(minutes));
+    }
+
+    /** Every chunk: state (PENDING, RUNNING, DONE, STUCK), rows, attempts, lease owner: the chunk map. */
+    @GetMapping("/{id}/chunks")
+    public List<ClusterView.ChunkInfo> chunks(@PathVariable long id) {
+        return view.chunks(id);
     }
 
     @GetMapping("/{id}/events")

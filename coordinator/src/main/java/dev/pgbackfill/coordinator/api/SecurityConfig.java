@@ -20,8 +20,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Bearer-token auth for {@code /api}: viewers read, operators read and change. No or unknown token → 401, a
- * viewer asking for a change → 403. The dashboard's static files, health and the Prometheus endpoint are open
- * (they hold no job data beyond metrics).
+ * viewer asking for a change → 403. The dashboard's static files, health, the Prometheus endpoint and the OpenAPI
+ * description (with Swagger UI) are open: they hold no job data beyond metrics.
  */
 @Configuration
 public class SecurityConfig {
@@ -39,7 +39,8 @@ public class SecurityConfig {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(HttpMethod.GET, "/api/**").hasAnyRole("VIEWER", "OPERATOR")
                         .requestMatchers("/api/**").hasRole("OPERATOR")
-                        .requestMatchers("/actuator/health/**", "/actuator/prometheus", "/", "/index.html", "/assets/**", "/favicon.ico").permitAll()
+                        .requestMatchers("/actuator/health/**", "/actuator/prometheus", "/", "/index.html", "/assets/**", "/favicon.ico",
+                                "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         .anyRequest().denyAll());
         return http.build();
     }
