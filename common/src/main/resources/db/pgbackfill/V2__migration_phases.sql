@@ -11,6 +11,7 @@ CREATE TABLE migration_version (
     revision      text        NOT NULL,
     phase_done    text        CHECK (phase_done IN ('expand', 'backfill', 'contract')),
     steps_done    int         NOT NULL DEFAULT 0,
+    down_steps_done int       NOT NULL DEFAULT 0,  -- steps of a downgrade in progress already done (a rerun resumes)
     backfill_jobs bigint[]    NOT NULL DEFAULT '{}',
     started_at    timestamptz NOT NULL DEFAULT now(),
     updated_at    timestamptz NOT NULL DEFAULT now(),

@@ -99,18 +99,22 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static double seconds(JobStatus s) {
+    static double seconds(JobStatus s) {
         return s.startedAt() == null || s.finishedAt() == null ? 0
                 : (Instant.parse(s.finishedAt()).toEpochMilli() - Instant.parse(s.startedAt()).toEpochMilli()) / 1000.0;
     }
 
-    private static void sql(LocalCluster.Db database, String... statements) throws SQLException {
+    /** Setup statements without a statement_timeout (generating rows takes a while), then the pool's again. */
+    private void sql(LocalCluster.Db database, String... statements) throws SQLException {
         try (Connection c = database.dataSource().getConnection(); Statement st = c.createStatement()) {
             st.execute("SET statement_timeout = 0");
-            for (String s : statements) {
-                st.execute(s);
+            try {
+                for (String s : statements) {
+                    st.execute(s);
+                }
+            } finally {
+                st.execute("SET statement_timeout = " + db.statementTimeoutMs);
             }
-            st.execute("RESET statement_timeout");
         }
     }
 }

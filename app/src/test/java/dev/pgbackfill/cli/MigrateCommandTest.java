@@ -145,15 +145,71 @@ class MigrateCommandTest {
         assertThat(db.queryLong("SELECT count(*) FROM late WHERE b = a + 1")).isEqualTo(5010);
     }
 
+    @Test
+    void aRevisionWithABackfillButNoContractStepsIsCompleteOnlyOnceItsJobSucceeded() throws IOException {
+        db.exec("CREATE TABLE nc (id bigint PRIMARY KEY, a int NOT NULL); INSERT INTO nc SELECT g, g FROM generate_series(1, 3000) g");
+        Path jar = JavaRevisionJar.build(dir, "nc1", "NcRevision", """
+                public void upgrade(Ops op) {
+                    op.addColumn("nc", Column.of("b", "int"));
+                    op.backfill("nc", "b = a - 1");
+                }
+                public void downgrade(Ops op) { op.dropColumn("nc", "b"); }
+                """);
+        String[] common = {"--jar", jar.toString(), "--db", db.url(), "--scope", "nocontract", "--kafka", TestKafka.bootstrap(), "--topic", TestKafka.unique("nc")};
+
+        CliTest.Result launched = cli(concat(new String[] {"migrate", "up", "--no-wait"}, common)); // --no-wait stops after the backfill phase
+        CliTest.Result status = cli(concat(new String[] {"migrate", "status", "--json"}, common));
+        CliTest.Result refused = cli(concat(new String[] {"migrate", "up"}, common));
+
+        assertThat(launched.exit()).as(launched.err()).isZero();
+        assertThat(launched.out()).contains("nc1 backfill done").contains("current: []");
+        assertThat(status.out()).contains("\"state\":\"partial\"").contains("\"phaseDone\":\"backfill\"");
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).containsPattern("its contract phase waits for backfill job \\d+, which is RUNNING");
+
+        CliTest.Result finalized = cli(concat(new String[] {"migrate", "up", "--finalize"}, common));
+
+        assertThat(finalized.exit()).as(finalized.out() + finalized.err()).isZero();
+        assertThat(finalized.out()).contains("nc1 applied").contains("current: [nc1]");
+        assertThat(db.queryLong("SELECT count(*) FROM nc WHERE b = a - 1")).isEqualTo(3000);
+    }
+
+    @Test
+    void aCancelledBackfillIsRedoneByANewJobWithFinalize() throws IOException {
+        db.exec("CREATE TABLE cx (id bigint PRIMARY KEY, a int NOT NULL); INSERT INTO cx SELECT g, g FROM generate_series(1, 3000) g");
+        Path jar = JavaRevisionJar.build(dir, "cx1", "CxRevision", """
+                public void upgrade(Ops op) {
+                    op.addColumn("cx", Column.of("b", "int"));
+                    op.backfill("cx", "b = a * 3");
+                    op.setNotNull("cx", "b");
+                }
+                public void downgrade(Ops op) { op.dropColumn("cx", "b"); }
+                """);
+        String[] common = {"--jar", jar.toString(), "--db", db.url(), "--scope", "cancelled", "--kafka", TestKafka.bootstrap(), "--topic", TestKafka.unique("cx")};
+        assertThat(cli(concat(new String[] {"migrate", "up", "--no-wait"}, common)).exit()).isZero();
+        long job = db.queryLong("SELECT backfill_jobs[1] FROM pgbackfill.migration_version WHERE scope = 'cancelled'");
+        new dev.pgbackfill.job.JobStore(db.dataSource()).transition(job, dev.pgbackfill.job.JobState.CANCELLED, "test", "operator changed their mind");
+
+        CliTest.Result refused = cli(concat(new String[] {"migrate", "up"}, common));
+        CliTest.Result finalized = cli(concat(new String[] {"migrate", "up", "--finalize"}, common));
+
+        assertThat(refused.exit()).isEqualTo(2);
+        assertThat(refused.err()).contains("backfill job " + job + ", which is CANCELLED").contains("run migrate up --finalize to backfill with a new job");
+        assertThat(finalized.exit()).as(finalized.out() + finalized.err()).isZero();
+        assertThat(finalized.out()).containsPattern("job " + job + " was CANCELLED; job \\d+ backfills in its place");
+        assertThat(db.queryLong("SELECT count(*) FROM cx WHERE b = a * 3")).isEqualTo(3000);
+        assertThat(db.queryLong("SELECT backfill_jobs[1] FROM pgbackfill.migration_version WHERE scope = 'cancelled'")).isNotEqualTo(job);
+    }
+
     static Stream<Arguments> badRevisionSets() {
         return Stream.of(
-                Arguments.of("cycle", Map.of("1.sql", header("1", "2"), "2.sql", header("2", "1")), "the revisions form a cycle: 1 ("),
-                Arguments.of("unknown parent", Map.of("1.sql", header("1", null), "2.sql", header("2", "9")), "2.sql: down_revision \"9\" of revision 2 does not exist"),
-                Arguments.of("duplicate id", Map.of("1.sql", header("1", null), "1b.sql", header("1", null)), "duplicate revision id \"1\" in "),
+                Arguments.of("cycle", Map.of("1.sql", header("1", "2"), "2.sql", header("2", "1")), "the revisions form a cycle: 1 (", "1.sql:2) → down_revision → 2 ("),
+                Arguments.of("unknown parent", Map.of("1.sql", header("1", null), "2.sql", header("2", "9")), "2.sql:2: down_revision \"9\" of revision 2 does not exist", "2.sql:2"),
+                Arguments.of("duplicate id", Map.of("1.sql", header("1", null), "1b.sql", header("1", null)), "duplicate revision id \"1\" in ", "1b.sql:1"),
                 Arguments.of("two heads", Map.of("1.sql", header("1", null), "2.sql", header("2", "1"), "3.sql", header("3", "1")),
-                        "2 heads: 2 ("),
+                        "2 heads: 2 (", "2.sql:1), 3 ("),
                 Arguments.of("missing section", Map.of("1.sql", "-- revision: 1\n-- migrate:up\nCREATE TABLE never (id int);\n"),
-                        "1.sql:4: missing section \"-- migrate:down\""));
+                        "1.sql:4: missing section \"-- migrate:down\"", "1.sql:4"));
     }
 
     static String header(String id, String parent) {
@@ -163,7 +219,7 @@ class MigrateCommandTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badRevisionSets")
-    void aBadRevisionSetIsRefusedWithItsFileAndNothingApplied(String name, Map<String, String> files, String message) throws IOException {
+    void aBadRevisionSetIsRefusedWithItsFileAndNothingApplied(String name, Map<String, String> files, String message, String where) throws IOException {
         for (var f : files.entrySet()) {
             Files.writeString(dir.resolve(f.getKey()), f.getValue());
         }
@@ -172,7 +228,7 @@ class MigrateCommandTest {
         CliTest.Result r = cli(args("bad", "migrate", "up", "--migrations", dir.toString()));
 
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains(message);
+        assertThat(r.err()).contains(message).contains(where);
         assertThat(db.fingerprint()).isEqualTo(before);
     }
 

@@ -1,10 +1,12 @@
 package dev.pgbackfill.migrate;
 
-import dev.pgbackfill.sql.Identifier;
+import dev.pgbackfill.migrate.op.Names;
 
 /**
  * A column for {@code createTable} / {@code addColumn}, like Alembic's {@code sa.Column}:
- * {@code Column.of("email", "text").notNull()}. The type and default are SQL text written by the revision's author.
+ * {@code Column.of("email", "text").notNull()}. The name is in SQL identifier syntax like every name in a revision
+ * ({@code verifiedAt} folds to {@code verifiedat}; write {@code "\"verifiedAt\""} to keep the case). The type and
+ * default are SQL text written by the revision's author.
  */
 public record Column(String name, String type, boolean nullable, String defaultExpression, boolean isPrimaryKey, String reference) {
 
@@ -31,7 +33,7 @@ public record Column(String name, String type, boolean nullable, String defaultE
 
     /** The column's definition as it appears in CREATE TABLE / ADD COLUMN. */
     public String sql() {
-        StringBuilder s = new StringBuilder(Identifier.quote(name)).append(' ').append(type);
+        StringBuilder s = new StringBuilder(Names.ident(name)).append(' ').append(type);
         if (isPrimaryKey) {
             s.append(" PRIMARY KEY");
         } else if (!nullable) {

@@ -100,7 +100,11 @@ public final class Ops {
         return execute(Phase.EXPAND, sql);
     }
 
+    /** Raw SQL in the expand or contract phase (backfills are {@link #backfill} jobs, not SQL). */
     public Ops execute(Phase phase, String sql) {
+        if (phase == Phase.BACKFILL) {
+            throw new IllegalArgumentException("execute() runs SQL in the expand or contract phase; write a backfill as op.backfill(...)");
+        }
         return add(new Op.Execute(phase, sql, null));
     }
 

@@ -23,7 +23,7 @@ class LinterTest {
     static Stream<Arguments> rules() {
         return Stream.of(
                 Arguments.of(Rule.INDEX_NOT_CONCURRENT, "CREATE INDEX users_status_idx ON users (status)",
-                        "CREATE INDEX CONCURRENTLY users_status_idx ON users (status)"),
+                        "NT:CREATE INDEX CONCURRENTLY users_status_idx ON users (status)"),
                 Arguments.of(Rule.INDEX_NOT_CONCURRENT, "CREATE UNIQUE INDEX u ON public.users (email)",
                         "CREATE TABLE users2 (email text); CREATE UNIQUE INDEX u ON users2 (email)"),
                 Arguments.of(Rule.FK_NOT_VALID, "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id)",
@@ -31,7 +31,7 @@ class LinterTest {
                 Arguments.of(Rule.FK_NOT_VALID, "ALTER TABLE orders ADD COLUMN user_id uuid REFERENCES users (id)",
                         "ALTER TABLE orders ADD COLUMN user_id uuid"),
                 Arguments.of(Rule.SET_NOT_NULL, "ALTER TABLE users ALTER COLUMN verified SET NOT NULL",
-                        "ALTER TABLE users ADD CONSTRAINT v_nn CHECK (verified IS NOT NULL) NOT VALID; ALTER TABLE users VALIDATE CONSTRAINT v_nn; "
+                        "NT:ALTER TABLE users ADD CONSTRAINT v_nn CHECK (verified IS NOT NULL) NOT VALID; ALTER TABLE users VALIDATE CONSTRAINT v_nn; "
                                 + "ALTER TABLE users ALTER COLUMN verified SET NOT NULL; ALTER TABLE users DROP CONSTRAINT v_nn"),
                 Arguments.of(Rule.RENAME_IN_PLACE, "ALTER TABLE users RENAME COLUMN username TO login", "ALTER TABLE users ADD COLUMN login text"),
                 Arguments.of(Rule.RENAME_IN_PLACE, "ALTER TABLE users RENAME TO customers", "ALTER TABLE users RENAME CONSTRAINT a TO b"),
@@ -43,11 +43,29 @@ class LinterTest {
                 Arguments.of(Rule.DROP_WITHOUT_BACKUP, "DROP TABLE legacy", "ALTER TABLE legacy RENAME TO _legacy_backup"),
                 Arguments.of(Rule.DROP_WITHOUT_BACKUP, "ALTER TABLE users DROP COLUMN username", "ALTER TABLE users DROP CONSTRAINT c"),
                 Arguments.of(Rule.MISSING_LOCK_TIMEOUT, "SET lock_timeout = 0", "SET lock_timeout = '2s'"),
-                Arguments.of(Rule.MISSING_LOCK_TIMEOUT, "RESET lock_timeout", "SET statement_timeout = 0"));
+                Arguments.of(Rule.MISSING_LOCK_TIMEOUT, "RESET lock_timeout", "SET statement_timeout = 0"),
+                Arguments.of(Rule.MISSING_LOCK_TIMEOUT, "SET lock_timeout = '1h'", "SET lock_timeout TO 5000"),
+                Arguments.of(Rule.CONSTRAINT_NOT_VALID, "ALTER TABLE users ADD CONSTRAINT positive CHECK (n > 0)",
+                        "ALTER TABLE users ADD CONSTRAINT positive CHECK (n > 0) NOT VALID"),
+                Arguments.of(Rule.UNIQUE_WITHOUT_INDEX, "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email)",
+                        "ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_idx"),
+                Arguments.of(Rule.VALIDATE_IN_SAME_TRANSACTION,
+                        "ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID; ALTER TABLE orders VALIDATE CONSTRAINT fk",
+                        "NT:ALTER TABLE orders ADD CONSTRAINT fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID; ALTER TABLE orders VALIDATE CONSTRAINT fk"),
+                Arguments.of(Rule.CONCURRENTLY_IN_TRANSACTION, "DROP INDEX CONCURRENTLY users_status_idx", "NT:DROP INDEX CONCURRENTLY users_status_idx"),
+                Arguments.of(Rule.VOLATILE_DEFAULT, "ALTER TABLE orders ADD COLUMN price numeric(10,2) DEFAULT random()",
+                        "ALTER TABLE orders ADD COLUMN price numeric(10,2) DEFAULT 0"),
+                Arguments.of(Rule.DROP_WITHOUT_BACKUP, "ALTER TABLE users DROP username", "ALTER TABLE users DROP CONSTRAINT users_username_key"),
+                Arguments.of(Rule.RENAME_IN_PLACE, "ALTER TABLE users RENAME COLUMN \"first name\" TO first_name", "ALTER TABLE users RENAME TO _users_backup"),
+                Arguments.of(Rule.FK_NOT_VALID, "ALTER TABLE o ADD CONSTRAINT a FOREIGN KEY (x) REFERENCES t (id) NOT VALID, ADD CONSTRAINT b FOREIGN KEY (y) REFERENCES t (id)",
+                        "ALTER TABLE o ADD CONSTRAINT a FOREIGN KEY (x) REFERENCES t (id) NOT VALID, ADD CONSTRAINT b FOREIGN KEY (y) REFERENCES t (id) NOT VALID"));
     }
 
+    /** {@code NT:} in front makes the revision non-transactional. */
     static List<Finding> lint(String sql) {
-        String file = "-- revision: 7\n-- migrate:up\n" + sql.replace("; ", ";\n") + ";\n-- migrate:down\nSELECT 1;\n";
+        boolean nt = sql.startsWith("NT:");
+        String body = nt ? sql.substring(3) : sql;
+        String file = "-- revision: 7\n" + (nt ? "-- transactional: false\n" : "") + "-- migrate:up\n" + body.replace("; ", ";\n") + ";\n-- migrate:down\nSELECT 1;\n";
         Revision r = SqlRevisionParser.parse("m/007.sql", file);
         return Linter.check(RevisionGraph.of(List.of(r)));
     }
@@ -78,6 +96,18 @@ class LinterTest {
 
         assertThat(findings).extracting(Finding::rule, Finding::acknowledged).containsExactly(org.assertj.core.groups.Tuple.tuple(Rule.DROP_WITHOUT_BACKUP, true));
         assertThat(findings.get(0).fails()).isFalse();
+    }
+
+    @Test
+    void aCheckValidatedByAnEarlierRevisionProvesNotNullForALaterOne() {
+        Revision check = SqlRevisionParser.parse("m/1.sql", "-- revision: 1\n-- migrate:up\n"
+                + "ALTER TABLE users ADD CONSTRAINT v_nn CHECK (verified IS NOT NULL) NOT VALID;\n-- migrate:down\nSELECT 1;\n");
+        Revision validate = SqlRevisionParser.parse("m/2.sql", "-- revision: 2\n-- down_revision: 1\n-- migrate:up\n"
+                + "ALTER TABLE users VALIDATE CONSTRAINT v_nn;\n-- migrate:down\nSELECT 1;\n");
+        Revision setNotNull = SqlRevisionParser.parse("m/3.sql", "-- revision: 3\n-- down_revision: 2\n-- migrate:up\n"
+                + "ALTER TABLE users ALTER COLUMN verified SET NOT NULL;\n-- migrate:down\nSELECT 1;\n");
+
+        assertThat(Linter.check(RevisionGraph.of(List.of(check, validate, setNotNull)))).isEmpty();
     }
 
     @Test

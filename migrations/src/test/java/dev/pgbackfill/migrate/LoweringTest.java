@@ -97,8 +97,40 @@ class LoweringTest {
 
     @Test
     void identifiersAreQuotedSoMixedCaseAndReservedNamesWork() {
-        assertThat(sql(lower(new Op.AddColumn("sales.\"Order Items\"", Column.of("Select", "int"))))).containsExactly(
+        assertThat(sql(lower(new Op.AddColumn("sales.\"Order Items\"", Column.of("\"Select\"", "int"))))).containsExactly(
                 "expand GROUP ALTER TABLE \"sales\".\"Order Items\" ADD COLUMN IF NOT EXISTS \"Select\" int");
+        // unquoted names fold to lower case, in a column definition as everywhere else
+        assertThat(sql(lower(new Op.AddColumn("t", Column.of("verifiedAt", "int")), new Op.SetNotNull("t", "verifiedAt"))).get(1))
+                .isEqualTo("contract OWN ALTER TABLE \"t\" ADD CONSTRAINT \"t_verifiedat_not_null\" CHECK (\"verifiedat\" IS NOT NULL) NOT VALID");
+        assertThat(sql(lower(new Op.AddColumn("t", Column.of("verifiedAt", "int")))).get(0)).endsWith("\"verifiedat\" int");
+    }
+
+    @Test
+    void indexColumnsKeepTheirOrderingAndOperatorClassWords() {
+        assertThat(sql(lower(new Op.CreateIndex("i", "t", List.of("email DESC NULLS LAST", "name text_pattern_ops"), false, null))).get(0))
+                .isEqualTo("expand NONE CREATE INDEX CONCURRENTLY IF NOT EXISTS \"i\" ON \"t\" (\"email\" DESC NULLS LAST, \"name\" text_pattern_ops)");
+    }
+
+    @Test
+    void renameTableInASchemaKeepsTheViewPointingIntoThatSchema() {
+        assertThat(sql(lower(new Op.RenameTable("app.accounts", "customers"))).subList(0, 2)).containsExactly(
+                "expand GROUP ALTER TABLE \"app\".\"accounts\" RENAME TO \"customers\"",
+                "expand GROUP CREATE VIEW \"app\".\"accounts\" AS SELECT * FROM \"app\".\"customers\"");
+    }
+
+    @Test
+    void rawConcurrentIndexSqlGetsTheInvalidIndexRepair() {
+        SqlStep step = (SqlStep) lower(new Op.Execute(Phase.EXPAND, "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS \"Email_Key\" ON app.users (email)", "f.sql:3")).get(0);
+
+        assertThat(step.repair()).isEqualTo(new SqlStep.Repair(
+                "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('\"app\".\"Email_Key\"') AND NOT indisvalid)",
+                "DROP INDEX CONCURRENTLY IF EXISTS \"app\".\"Email_Key\""));
+    }
+
+    @Test
+    void executeRefusesTheBackfillPhase() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Ops().execute(Phase.BACKFILL, "UPDATE t SET a = 1"))
+                .hasMessageContaining("write a backfill as op.backfill(...)");
     }
 
     @Test

@@ -220,4 +220,100 @@ class MigratorTest {
         assertThat(a.get() + b.get()).isEqualTo(1); // one applied it, the other waited and found nothing to do
         assertThat(db.queryString("SELECT string_agg(who, ',' ORDER BY at) FROM turns")).isEqualTo("start,end");
     }
+
+    static Revision java(String id, java.util.function.Consumer<Ops> up, java.util.function.Consumer<Ops> down) {
+        return dev.pgbackfill.migrate.revision.JavaRevisions.of(new Migration() {
+            public String revision() {
+                return id;
+            }
+
+            public List<String> downRevisions() {
+                return List.of();
+            }
+
+            public String message() {
+                return "revision " + id;
+            }
+
+            public void upgrade(Ops op) {
+                up.accept(op);
+            }
+
+            public void downgrade(Ops op) {
+                down.accept(op);
+            }
+        });
+    }
+
+    @Test
+    void downgradingARenameWhoseContractNeverRanUndoesItsExpandAndKeepsTheData() {
+        db.exec("CREATE TABLE rn (id int PRIMARY KEY, username text); INSERT INTO rn SELECT g, 'user' || g FROM generate_series(1, 100) g");
+        Revision r = java("1", op -> op.renameColumn("rn", "username", "login", "text"), op -> op.renameColumn("rn", "login", "username", "text"));
+        Migrator m = migrator("partialrename", List.of(r));
+        m.up(null, Phase.EXPAND, false);
+        db.exec("INSERT INTO rn (id, login) VALUES (101, 'new-app')"); // the new application version writes only login
+
+        m.down("-1");
+
+        assertThat(db.queryString("SELECT string_agg(column_name, ',' ORDER BY column_name) FROM information_schema.columns WHERE table_name = 'rn'"))
+                .isEqualTo("id,username");
+        assertThat(db.queryLong("SELECT count(*) FROM rn WHERE username = 'user' || id")).isEqualTo(100);
+        assertThat(db.queryString("SELECT username FROM rn WHERE id = 101")).isEqualTo("new-app");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_trigger WHERE tgrelid = 'rn'::regclass AND NOT tgisinternal")
+                + db.queryLong("SELECT count(*) FROM pg_proc WHERE proname LIKE 'rn_sync%'")).isZero();
+        db.exec("INSERT INTO rn (id, username) VALUES (102, 'after')"); // the table works again
+        assertThat(log).anyMatch(l -> l.contains("undoing its expand steps instead of running its downgrade"));
+    }
+
+    @Test
+    void aPartlyAppliedRawSqlRevisionIsNotDowngradedBlindly() {
+        db.exec("CREATE TABLE praw (id int)");
+        Revision r = sql("s/1.sql", "-- revision: 1\n-- migrate:up\nALTER TABLE praw ADD COLUMN b int;\n-- migrate:down\nALTER TABLE praw DROP COLUMN b;\n");
+        Revision contract = java("2", op -> op.setNotNull("praw", "b"), op -> op.dropNotNull("praw", "b"));
+        Revision two = new Revision("2", List.of("1"), "", "Java", true, java.util.Set.of(),
+                List.of(new dev.pgbackfill.migrate.op.Op.Execute(Phase.EXPAND, "ALTER TABLE praw ADD COLUMN c int", "x"),
+                        new dev.pgbackfill.migrate.op.Op.SetNotNull("praw", "c")), contract.downgrade(), true);
+        Migrator m = migrator("partialraw", List.of(r, two));
+        m.up(null, Phase.EXPAND, false);
+        String before = db.fingerprint();
+
+        assertThatThrownBy(() -> m.down("base")).isInstanceOf(MigrationRefusedException.class)
+                .hasMessageContaining("revision 2 is only partly applied (expand done)").hasMessageContaining("x (raw SQL)")
+                .hasMessageEndingWith("nothing was changed");
+        assertThat(db.fingerprint()).isEqualTo(before);
+    }
+
+    @Test
+    void aFailedDowngradeResumesAfterItsLastFinishedStep() {
+        db.exec("CREATE TABLE dn (id int PRIMARY KEY, a int NOT NULL); INSERT INTO dn SELECT g, g FROM generate_series(1, 50) g");
+        Revision r = java("1", op -> op.dropNotNull("dn", "a"), op -> op.setNotNull("dn", "a"));
+        Migrator m = migrator("downresume", List.of(r));
+        m.up(null, Phase.CONTRACT, false);
+        db.exec("INSERT INTO dn VALUES (51, NULL)");
+
+        assertThatThrownBy(() -> m.down("base")).isInstanceOf(MigrationFailedException.class).hasMessageContaining("violated by some row");
+        db.exec("DELETE FROM dn WHERE id = 51");
+        m.down("base");
+
+        assertThat(db.queryString("SELECT attnotnull::text FROM pg_attribute WHERE attrelid = 'dn'::regclass AND attname = 'a'")).isEqualTo("true");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_constraint WHERE conrelid = 'dn'::regclass AND contype = 'c'")).isZero();
+        assertThat(log).contains("1 down: resuming after step 1 of 4");
+        assertThat(m.atBase()).isTrue();
+    }
+
+    @Test
+    void aRawConcurrentIndexThatFailedIsRebuiltNotTakenAsDone() {
+        db.exec("CREATE TABLE rawci (id int PRIMARY KEY, email text); INSERT INTO rawci SELECT g, 'u' || g FROM generate_series(1, 1000) g; "
+                + "INSERT INTO rawci VALUES (1001, 'u1')");
+        Migrator m = migrator("rawci", List.of(sql("s/1.sql", "-- revision: 1\n-- transactional: false\n-- migrate:up\n"
+                + "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS rawci_email_key ON rawci (email);\n-- migrate:down\n"
+                + "DROP INDEX CONCURRENTLY IF EXISTS rawci_email_key;\n")));
+        assertThatThrownBy(() -> m.up(null, Phase.CONTRACT, false)).isInstanceOf(MigrationFailedException.class);
+        db.exec("DELETE FROM rawci WHERE id = 1001");
+
+        m.up(null, Phase.CONTRACT, false);
+
+        assertThat(db.queryString("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'rawci_email_key'::regclass")).isEqualTo("true");
+        assertThat(log).contains("1 repair: DROP INDEX CONCURRENTLY IF EXISTS \"rawci_email_key\"");
+    }
 }

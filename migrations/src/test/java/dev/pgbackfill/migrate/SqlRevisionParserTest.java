@@ -53,6 +53,17 @@ class SqlRevisionParserTest {
     }
 
     @Test
+    void keepsStandardSqlFunctionBodiesAndDollarsInsideIdentifiersWhole() {
+        List<SqlSplitter.Statement> s = SqlSplitter.split("""
+                CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;
+                SELECT a_$x$ FROM t; SELECT 3;
+                """, 1);
+
+        assertThat(s).extracting(SqlSplitter.Statement::sql).containsExactly(
+                "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END", "SELECT a_$x$ FROM t", "SELECT 3");
+    }
+
+    @Test
     void aMissingDownSectionIsRefusedWithTheFileAndLine() {
         assertThatThrownBy(() -> SqlRevisionParser.parse("m/002_users.sql", "-- revision: 002\n-- migrate:up\nCREATE TABLE u (id int);\n"))
                 .isInstanceOf(InvalidRevisionException.class)

@@ -28,20 +28,30 @@ public final class Linter {
     private static final Pattern ALTER_TABLE = Pattern.compile("^ALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?" + NAME + "\\s+(.*)$", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern FOREIGN_KEY = Pattern.compile("\\b(FOREIGN\\s+KEY|REFERENCES)\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern NOT_VALID = Pattern.compile("\\bNOT\\s+VALID\\b", Pattern.CASE_INSENSITIVE);
-    private static final Pattern SET_NOT_NULL = Pattern.compile("\\bALTER\\s+(?:COLUMN\\s+)?" + NAME + "\\s+SET\\s+NOT\\s+NULL\\b", Pattern.CASE_INSENSITIVE);
-    private static final Pattern CHECK_NOT_NULL = Pattern.compile("\\bADD\\s+CONSTRAINT\\s+" + NAME + "\\s+CHECK\\s*\\(\\s*" + NAME + "\\s+IS\\s+NOT\\s+NULL\\s*\\)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern VALIDATE = Pattern.compile("\\bVALIDATE\\s+CONSTRAINT\\s+" + NAME, Pattern.CASE_INSENSITIVE);
-    private static final Pattern RENAME = Pattern.compile("\\bRENAME\\s+(?:COLUMN\\s+\\S+\\s+)?TO\\b|\\bRENAME\\s+(?!CONSTRAINT)\\S+\\s+TO\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ADD_CHECK = Pattern.compile("^ADD\\s+(?:CONSTRAINT\\s+" + NAME + "\\s+)?CHECK\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ADD_UNIQUE = Pattern.compile("^ADD\\s+(?:CONSTRAINT\\s+" + NAME + "\\s+)?(UNIQUE|PRIMARY\\s+KEY)\\b(?!.*\\bUSING\\s+INDEX\\b)",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern ADD_NOT_VALID = Pattern.compile("^ADD\\s+CONSTRAINT\\s+" + NAME + "\\b.*\\bNOT\\s+VALID\\b", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern SET_NOT_NULL = Pattern.compile("^ALTER\\s+(?:COLUMN\\s+)?" + NAME + "\\s+SET\\s+NOT\\s+NULL\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CHECK_NOT_NULL = Pattern.compile("^ADD\\s+CONSTRAINT\\s+" + NAME + "\\s+CHECK\\s*\\(\\s*" + NAME + "\\s+IS\\s+NOT\\s+NULL\\s*\\)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern VALIDATE = Pattern.compile("^VALIDATE\\s+CONSTRAINT\\s+" + NAME, Pattern.CASE_INSENSITIVE);
+    private static final Pattern RENAME = Pattern.compile("^RENAME\\s+(?:COLUMN\\s+)?(?!CONSTRAINT\\b)" + NAME + "\\s+TO\\b|^RENAME\\s+TO\\b", Pattern.CASE_INSENSITIVE);
     /** Renaming a table to a backup name is the safe form of DROP TABLE, not a rename the application sees. */
     private static final Pattern BACKUP_RENAME = Pattern.compile("^RENAME\\s+TO\\s+\"?_\\w+_backup\"?\\s*$", Pattern.CASE_INSENSITIVE);
-    private static final Pattern TYPE_CHANGE = Pattern.compile("\\bALTER\\s+(?:COLUMN\\s+)?\\S+\\s+(?:SET\\s+DATA\\s+)?TYPE\\b", Pattern.CASE_INSENSITIVE);
-    private static final Pattern ADD_COLUMN_VOLATILE = Pattern.compile(
-            "\\bADD\\s+(?:COLUMN\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?\\S+\\s+(?:[^,]*?\\bDEFAULT\\b[^,]*?\\b(?:random|gen_random_uuid|uuid_generate_v[14]|clock_timestamp|timeofday|nextval|txid_current)\\s*\\(|(?:big|small)?serial\\b)",
+    private static final Pattern TYPE_CHANGE = Pattern.compile("^ALTER\\s+(?:COLUMN\\s+)?" + NAME + "\\s+(?:SET\\s+DATA\\s+)?TYPE\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ADD_COLUMN = Pattern.compile("^ADD\\s+(?!CONSTRAINT\\b|CHECK\\b|UNIQUE\\b|PRIMARY\\b|FOREIGN\\b|EXCLUDE\\b)(?:COLUMN\\s+)?",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern REWRITING_COLUMN = Pattern.compile(
+            "\\bDEFAULT\\b.*\\b(?:random|gen_random_uuid|uuid_generate_v[14]|clock_timestamp|timeofday|nextval|txid_current)\\s*\\(|\\b(?:big|small)?serial\\b|\\bGENERATED\\s+ALWAYS\\s+AS\\s*\\(",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern VOLATILE_SQL = Pattern.compile("\\b(?:random|gen_random_uuid|uuid_generate_v[14]|clock_timestamp|timeofday|nextval|txid_current)\\s*\\(", Pattern.CASE_INSENSITIVE);
-    private static final Pattern DROP = Pattern.compile("^DROP\\s+TABLE\\b|\\bDROP\\s+COLUMN\\b", Pattern.CASE_INSENSITIVE);
-    private static final Pattern LOCK_TIMEOUT_OFF = Pattern.compile(
-            "^(?:SET\\s+(?:SESSION\\s+|LOCAL\\s+)?lock_timeout\\s*(?:=|TO)\\s*(?:'?0(?:s|ms)?'?|DEFAULT)\\s*$|RESET\\s+lock_timeout\\s*$)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DROP_TABLE = Pattern.compile("^DROP\\s+TABLE\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DROP_COLUMN = Pattern.compile("^DROP\\s+(?!CONSTRAINT\\b)(?:COLUMN\\s+)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CONCURRENTLY = Pattern.compile("^(CREATE\\s+(UNIQUE\\s+)?INDEX|DROP\\s+INDEX|REINDEX\\b.*)\\s+CONCURRENTLY\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern LOCK_TIMEOUT = Pattern.compile(
+            "^(?:SET\\s+(?:SESSION\\s+|LOCAL\\s+)?lock_timeout\\s*(?:=|TO)\\s*'?\\s*(DEFAULT|\\d+)\\s*(ms|s|min|h)?\\s*'?\\s*$|RESET\\s+lock_timeout\\s*$)",
+            Pattern.CASE_INSENSITIVE);
+    private static final long LONGEST_LOCK_TIMEOUT_MS = 10_000;
 
     private Linter() {
     }
@@ -49,6 +59,9 @@ public final class Linter {
     /** Lints every revision of the graph (upgrades and downgrades) and checks that each has a downgrade. */
     public static List<Finding> check(RevisionGraph graph) {
         List<Finding> findings = new ArrayList<>();
+        // a CHECK (col IS NOT NULL) added and validated by earlier revisions proves NOT NULL for later ones
+        Map<String, String> notNullChecks = new HashMap<>();
+        Set<String> provenNotNull = new HashSet<>();
         for (Revision r : graph.ordered()) {
             for (String ack : r.acknowledged()) {
                 if (!Rule.exists(ack)) {
@@ -59,14 +72,18 @@ public final class Linter {
             if (!r.hasDowngrade()) {
                 findings.add(new Finding(Rule.MISSING_DOWNGRADE, r.id(), r.source(), "(no downgrade)", r.acknowledged().contains(Rule.MISSING_DOWNGRADE.id())));
             }
-            findings.addAll(lint(r, r.upgrade(), false));
-            findings.addAll(lint(r, r.downgrade(), true));
+            findings.addAll(lint(r, r.upgrade(), false, notNullChecks, provenNotNull));
+            findings.addAll(lint(r, r.downgrade(), true, new HashMap<>(), new HashSet<>()));
         }
         return findings;
     }
 
     public static List<Finding> lint(Revision r, List<Op> ops, boolean downgrade) {
-        Scope scope = new Scope(r, downgrade);
+        return lint(r, ops, downgrade, new HashMap<>(), new HashSet<>());
+    }
+
+    private static List<Finding> lint(Revision r, List<Op> ops, boolean downgrade, Map<String, String> notNullChecks, Set<String> provenNotNull) {
+        Scope scope = new Scope(r, downgrade, notNullChecks, provenNotNull);
         ops.forEach(scope::visit);
         return scope.findings;
     }
@@ -75,13 +92,16 @@ public final class Linter {
         private final Revision revision;
         private final boolean downgrade;
         private final Set<String> created = new HashSet<>();
-        private final Map<String, String> notNullChecks = new HashMap<>(); // constraint → column
-        private final Set<String> provenNotNull = new HashSet<>();
+        private final Map<String, String> notNullChecks; // constraint → table.column
+        private final Set<String> notValidHere = new HashSet<>();           // constraints added NOT VALID in this revision
+        private final Set<String> provenNotNull;
         private final List<Finding> findings = new ArrayList<>();
 
-        Scope(Revision revision, boolean downgrade) {
+        Scope(Revision revision, boolean downgrade, Map<String, String> notNullChecks, Set<String> provenNotNull) {
             this.revision = revision;
             this.downgrade = downgrade;
+            this.notNullChecks = notNullChecks;
+            this.provenNotNull = provenNotNull;
         }
 
         void visit(Op op) {
@@ -105,14 +125,19 @@ public final class Linter {
                 created.add(key(m.group(1)));
                 return;
             }
-            if (LOCK_TIMEOUT_OFF.matcher(s).find()) {
+            m = LOCK_TIMEOUT.matcher(s);
+            if (m.find() && (m.group(1) == null || m.group(1).equalsIgnoreCase("DEFAULT") || millis(m.group(1), m.group(2)) == 0
+                    || millis(m.group(1), m.group(2)) > LONGEST_LOCK_TIMEOUT_MS)) {
                 add(Rule.MISSING_LOCK_TIMEOUT, origin, statement);
+            }
+            if (revision.transactional() && CONCURRENTLY.matcher(s).find()) {
+                add(Rule.CONCURRENTLY_IN_TRANSACTION, origin, statement);
             }
             m = CREATE_INDEX.matcher(s);
             if (m.find() && m.group(1) == null && !isNew(m.group(2))) {
                 add(Rule.INDEX_NOT_CONCURRENT, origin, statement);
             }
-            if (!downgrade && DROP.matcher(s).find()) {
+            if (!downgrade && DROP_TABLE.matcher(s).find()) {
                 add(Rule.DROP_WITHOUT_BACKUP, origin, statement);
             }
             m = ALTER_TABLE.matcher(s);
@@ -120,39 +145,98 @@ public final class Linter {
                 return;
             }
             String table = m.group(1);
-            String actions = m.group(2);
-            Matcher check = CHECK_NOT_NULL.matcher(actions);
-            while (check.find()) {
+            for (String clause : clauses(m.group(2))) {
+                alterClause(table, clause, origin, statement);
+            }
+        }
+
+        /** One action of an ALTER TABLE (they are separated by top-level commas). */
+        private void alterClause(String table, String clause, String origin, String statement) {
+            Matcher check = CHECK_NOT_NULL.matcher(clause);
+            if (check.find()) {
                 notNullChecks.put(key(check.group(1)), key(table) + "." + key(check.group(2)));
             }
-            Matcher validate = VALIDATE.matcher(actions);
-            while (validate.find()) {
-                String column = notNullChecks.get(key(validate.group(1)));
+            Matcher notValid = ADD_NOT_VALID.matcher(clause);
+            if (notValid.find()) {
+                notValidHere.add(key(notValid.group(1)));
+            }
+            Matcher validate = VALIDATE.matcher(clause);
+            if (validate.find()) {
+                String constraint = key(validate.group(1));
+                String column = notNullChecks.get(constraint);
                 if (column != null) {
                     provenNotNull.add(column);
                 }
+                if (revision.transactional() && notValidHere.contains(constraint)) {
+                    add(Rule.VALIDATE_IN_SAME_TRANSACTION, origin, statement);
+                }
+            }
+            if (!downgrade && DROP_COLUMN.matcher(clause).find()) {
+                add(Rule.DROP_WITHOUT_BACKUP, origin, statement);
             }
             if (isNew(table)) {
                 return;
             }
-            if (FOREIGN_KEY.matcher(actions).find() && !NOT_VALID.matcher(actions).find()) {
+            boolean addsColumn = ADD_COLUMN.matcher(clause).find();
+            if (FOREIGN_KEY.matcher(clause).find() && !NOT_VALID.matcher(clause).find()) {
                 add(Rule.FK_NOT_VALID, origin, statement);
+            } else if (!addsColumn && ADD_CHECK.matcher(clause).find() && !NOT_VALID.matcher(clause).find()) {
+                add(Rule.CONSTRAINT_NOT_VALID, origin, statement);
             }
-            Matcher notNull = SET_NOT_NULL.matcher(actions);
-            while (notNull.find()) {
-                if (!provenNotNull.contains(key(table) + "." + key(notNull.group(1)))) {
-                    add(Rule.SET_NOT_NULL, origin, statement);
-                }
+            if (!addsColumn && ADD_UNIQUE.matcher(clause).find()) {
+                add(Rule.UNIQUE_WITHOUT_INDEX, origin, statement);
             }
-            if (RENAME.matcher(actions).find() && !BACKUP_RENAME.matcher(actions).find()) {
+            Matcher notNull = SET_NOT_NULL.matcher(clause);
+            if (notNull.find() && !provenNotNull.contains(key(table) + "." + key(notNull.group(1)))) {
+                add(Rule.SET_NOT_NULL, origin, statement);
+            }
+            if (RENAME.matcher(clause).find() && !BACKUP_RENAME.matcher(clause).find()) {
                 add(Rule.RENAME_IN_PLACE, origin, statement);
             }
-            if (TYPE_CHANGE.matcher(actions).find()) {
+            if (TYPE_CHANGE.matcher(clause).find()) {
                 add(Rule.TYPE_REWRITE, origin, statement);
             }
-            if (ADD_COLUMN_VOLATILE.matcher(actions).find()) {
+            if (addsColumn && REWRITING_COLUMN.matcher(clause).find()) {
                 add(Rule.VOLATILE_DEFAULT, origin, statement);
             }
+        }
+
+        /** Splits ALTER TABLE actions at commas outside parentheses and quotes. */
+        private static List<String> clauses(String actions) {
+            List<String> out = new ArrayList<>();
+            int depth = 0;
+            boolean single = false;
+            boolean dbl = false;
+            int start = 0;
+            for (int i = 0; i < actions.length(); i++) {
+                char ch = actions.charAt(i);
+                if (ch == '\'' && !dbl) {
+                    single = !single;
+                } else if (ch == '"' && !single) {
+                    dbl = !dbl;
+                } else if (!single && !dbl) {
+                    if (ch == '(') {
+                        depth++;
+                    } else if (ch == ')') {
+                        depth--;
+                    } else if (ch == ',' && depth == 0) {
+                        out.add(actions.substring(start, i).strip());
+                        start = i + 1;
+                    }
+                }
+            }
+            out.add(actions.substring(start).strip());
+            return out;
+        }
+
+        private static long millis(String amount, String unit) {
+            long n = Long.parseLong(amount);
+            return switch (unit == null ? "ms" : unit.toLowerCase(Locale.ROOT)) {
+                case "s" -> n * 1000;
+                case "min" -> n * 60_000;
+                case "h" -> n * 3_600_000;
+                default -> n;
+            };
         }
 
         private boolean isNew(String table) {

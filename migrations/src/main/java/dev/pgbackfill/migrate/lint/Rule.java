@@ -9,6 +9,14 @@ public enum Rule {
             "CREATE INDEX CONCURRENTLY in a revision marked \"-- transactional: false\", or op.createIndex (lowered to it)"),
     FK_NOT_VALID(Severity.ERROR, "adding a FOREIGN KEY validates every row while holding locks that block writes on both tables",
             "ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, then VALIDATE CONSTRAINT in a later step, or op.addForeignKey"),
+    CONSTRAINT_NOT_VALID(Severity.ERROR, "adding a CHECK constraint scans every row under an ACCESS EXCLUSIVE lock (no reads, no writes)",
+            "ADD CONSTRAINT ... CHECK (...) NOT VALID, then VALIDATE CONSTRAINT in a later revision or step"),
+    UNIQUE_WITHOUT_INDEX(Severity.ERROR, "ADD UNIQUE / PRIMARY KEY builds its index under an ACCESS EXCLUSIVE lock",
+            "CREATE UNIQUE INDEX CONCURRENTLY first, then ADD CONSTRAINT ... UNIQUE USING INDEX (or PRIMARY KEY USING INDEX)"),
+    VALIDATE_IN_SAME_TRANSACTION(Severity.ERROR, "a NOT VALID constraint validated in the same transaction keeps the ACCESS EXCLUSIVE lock of the ADD for the whole scan",
+            "VALIDATE in a later revision (or a revision marked \"-- transactional: false\"), or op.addForeignKey / op.setNotNull"),
+    CONCURRENTLY_IN_TRANSACTION(Severity.ERROR, "CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction block: the revision would fail when run",
+            "mark the revision \"-- transactional: false\" (each statement then runs on its own), or use op.createIndex / op.dropIndex"),
     SET_NOT_NULL(Severity.ERROR, "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock (no reads, no writes)",
             "ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT c; SET NOT NULL; DROP CONSTRAINT c, or op.setNotNull"),
     RENAME_IN_PLACE(Severity.ERROR, "renaming a column or table in place breaks the application version still running during the deploy",
@@ -20,7 +28,7 @@ public enum Rule {
     DROP_WITHOUT_BACKUP(Severity.WARNING, "dropping data cannot be undone by a downgrade",
             "op.dropTable (renamed to _<table>_backup unless --allow-destructive), or acknowledge with \"-- lint-ack: drop-without-backup\""),
     MISSING_LOCK_TIMEOUT(Severity.ERROR, "without a lock_timeout, DDL waiting for a lock queues every later query on the table behind it",
-            "leave lock_timeout alone (pgbackfill runs DDL with a short one and retries), or SET lock_timeout = '2s' or shorter"),
+            "leave lock_timeout alone (pgbackfill runs DDL with a short one and retries), or SET lock_timeout = '2s' (at most 10 s)"),
     MISSING_DOWNGRADE(Severity.ERROR, "a revision without a downgrade cannot be rolled back, nor checked by test-reversible",
             "write the -- migrate:down section / downgrade(op) that undoes the upgrade");
 

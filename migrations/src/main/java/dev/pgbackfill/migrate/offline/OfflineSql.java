@@ -118,6 +118,8 @@ public final class OfflineSql {
         if (q.repair() != null) {
             out.append("-- only when ").append(q.repair().condition()).append(":\n--   ").append(q.repair().sql()).append(";\n");
         }
-        out.append(q.sql()).append(";\n");
+        // a statement whose last line is a comment would swallow the terminator
+        String last = q.sql().substring(q.sql().lastIndexOf('\n') + 1);
+        out.append(q.sql()).append(last.contains("--") ? "\n;\n" : ";\n");
     }
 }

@@ -111,7 +111,7 @@ public final class Lowering {
                     steps.add(sql(Phase.EXPAND, "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET NOT NULL", origin));
                 } else {
                     // SET NOT NULL skips its full scan under ACCESS EXCLUSIVE when a valid CHECK already proves it (PG 12+)
-                    String check = Names.generated(Names.bare(n.table()), n.column(), "not_null");
+                    String check = Names.generated(Names.bare(n.table()), Names.bare(n.column()), "not_null");
                     steps.add(new SqlStep(Phase.CONTRACT, "ALTER TABLE " + table + " ADD CONSTRAINT " + check + " CHECK ("
                             + column + " IS NOT NULL) NOT VALID", Tx.OWN, null, origin));
                     steps.add(new SqlStep(Phase.CONTRACT, "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + check, Tx.OWN, null, origin));
@@ -125,10 +125,12 @@ public final class Lowering {
             case Op.RenameTable r -> {
                 // the old name stays readable and writable as a simple (auto-updatable) view until the contract phase
                 steps.add(sql(Phase.EXPAND, "ALTER TABLE " + Names.table(r.from()) + " RENAME TO " + Names.ident(Names.bare(r.to())), origin));
-                steps.add(sql(Phase.EXPAND, "CREATE VIEW " + Names.table(r.from()) + " AS SELECT * FROM " + Names.table(r.to()), origin));
+                // the table stays in its schema: the view selects from the new name there
+                steps.add(sql(Phase.EXPAND, "CREATE VIEW " + Names.table(r.from()) + " AS SELECT * FROM "
+                        + Names.schemaPrefix(r.from()) + Names.ident(Names.bare(r.to())), origin));
                 steps.add(sql(Phase.CONTRACT, "DROP VIEW IF EXISTS " + Names.table(r.from()), origin));
             }
-            case Op.Execute e -> steps.add(sql(e.phase(), e.sql(), origin));
+            case Op.Execute e -> steps.add(new SqlStep(e.phase(), e.sql(), Tx.GROUP, concurrentIndexRepair(e.sql()), origin));
             case Op.Backfill b -> steps.add(new BackfillStep(b.spec(), origin));
         }
         return steps;
@@ -138,17 +140,19 @@ public final class Lowering {
         String table = Names.table(r.table());
         String from = Names.ident(r.from());
         String to = Names.ident(r.to());
-        String function = Names.schemaPrefix(r.table()) + Names.generated(Names.bare(r.table()), "sync", r.from(), r.to());
-        String trigger = Names.generated(Names.bare(r.table()), "sync", r.from(), r.to());
+        String trigger = syncTriggerName(r);
+        String function = Names.schemaPrefix(r.table()) + trigger;
         List<Step> steps = new ArrayList<>();
         steps.add(sql(Phase.EXPAND, "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS " + to + " " + r.type(), origin));
-        // old and new application versions write either column during the deploy; the trigger keeps both equal
+        // Old and new application versions write either column during the deploy; the trigger keeps both equal.
+        // INSERT: the new column has no default, so NULL there means "written by the old version". UPDATE: the
+        // column that changed wins; when both changed, the new one (the new version writes both).
         steps.add(sql(Phase.EXPAND, "CREATE OR REPLACE FUNCTION " + function + "() RETURNS trigger LANGUAGE plpgsql AS $pgbf$\n"
                 + "BEGIN\n"
                 + "  IF TG_OP = 'INSERT' THEN\n"
-                + "    IF NEW." + to + " IS NULL THEN NEW." + to + " := NEW." + from + "; ELSIF NEW." + from + " IS NULL THEN NEW." + from + " := NEW." + to + "; END IF;\n"
-                + "  ELSIF NEW." + from + " IS DISTINCT FROM OLD." + from + " THEN NEW." + to + " := NEW." + from + ";\n"
+                + "    IF NEW." + to + " IS NULL THEN NEW." + to + " := NEW." + from + "; ELSE NEW." + from + " := NEW." + to + "; END IF;\n"
                 + "  ELSIF NEW." + to + " IS DISTINCT FROM OLD." + to + " THEN NEW." + from + " := NEW." + to + ";\n"
+                + "  ELSIF NEW." + from + " IS DISTINCT FROM OLD." + from + " THEN NEW." + to + " := NEW." + from + ";\n"
                 + "  END IF;\n"
                 + "  RETURN NEW;\n"
                 + "END\n$pgbf$", origin));
@@ -160,6 +164,34 @@ public final class Lowering {
         steps.add(sql(Phase.CONTRACT, "DROP FUNCTION IF EXISTS " + function + "()", origin));
         steps.add(sql(Phase.CONTRACT, "ALTER TABLE " + table + " DROP COLUMN IF EXISTS " + from, origin));
         return steps;
+    }
+
+    private static final java.util.regex.Pattern CONCURRENT_INDEX = java.util.regex.Pattern.compile(
+            "^\\s*CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+CONCURRENTLY\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(\"(?:[^\"]|\"\")+\"|[\\w$]+)\\s+ON\\s+(?:ONLY\\s+)?"
+                    + "((?:\"(?:[^\"]|\"\")+\"|[\\w$]+)(?:\\.(?:\"(?:[^\"]|\"\")+\"|[\\w$]+))?)",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Raw {@code CREATE INDEX CONCURRENTLY} gets the same repair as {@code op.createIndex}: a build that failed (or
+     * whose wait hit lock_timeout) leaves an INVALID index that {@code IF NOT EXISTS} would otherwise take as done.
+     */
+    static SqlStep.Repair concurrentIndexRepair(String sql) {
+        java.util.regex.Matcher m = CONCURRENT_INDEX.matcher(sql);
+        if (!m.find()) {
+            return null;
+        }
+        try {
+            String qualified = Names.schemaPrefix(m.group(2)) + Names.ident(m.group(1));
+            return new SqlStep.Repair("SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass(" + Names.literal(qualified)
+                    + ") AND NOT indisvalid)", "DROP INDEX CONCURRENTLY IF EXISTS " + qualified);
+        } catch (RuntimeException e) {
+            return null; // a name we cannot read; the statement itself will tell
+        }
+    }
+
+    /** The sync trigger of a column rename, also the name of its function. */
+    static String syncTriggerName(Op.RenameColumn r) {
+        return Names.generated(Names.bare(r.table()), "sync", Names.bare(r.from()), Names.bare(r.to()));
     }
 
     private boolean isNew(String table) {

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 /** Names in revisions → quoted SQL. Every identifier that reaches SQL text passes through here. */
 public final class Names {
     private static final Pattern PLAIN = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*|\"(?:[^\"]|\"\")+\"");
+    /** A column name followed by plain words: an operator class, ASC/DESC, NULLS FIRST/LAST. */
+    private static final Pattern COLUMN_WITH_OPTIONS = Pattern.compile("([A-Za-z_][A-Za-z0-9_$]*|\"(?:[^\"]|\"\")+\")((?:\\s+[A-Za-z_][A-Za-z0-9_.]*)+)");
     private static final int MAX_IDENTIFIER_BYTES = 63;
 
     private Names() {
@@ -45,9 +47,20 @@ public final class Names {
         return String.join(".", Identifier.parse("table", table));
     }
 
-    /** An index column: a plain name is quoted, anything else is an expression in parentheses. */
+    /**
+     * An index column: a plain name is quoted ({@code email DESC}, {@code email text_pattern_ops} keep their words),
+     * anything else is an expression in parentheses ({@code lower(email)}).
+     */
     public static String indexElement(String column) {
-        return PLAIN.matcher(column.strip()).matches() ? ident(column.strip()) : "(" + column.strip() + ")";
+        String c = column.strip();
+        if (PLAIN.matcher(c).matches()) {
+            return ident(c);
+        }
+        java.util.regex.Matcher m = COLUMN_WITH_OPTIONS.matcher(c);
+        if (m.matches()) {
+            return ident(m.group(1)) + m.group(2).replaceAll("\\s+", " ");
+        }
+        return "(" + c + ")";
     }
 
     /** A SQL string literal (standard_conforming_strings is on since PostgreSQL 9.1). */

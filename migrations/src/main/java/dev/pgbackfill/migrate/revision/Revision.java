@@ -19,15 +19,30 @@ import java.util.Set;
  * @param acknowledged  lint rules this revision accepts knowingly
  * @param hasDowngrade  false when no downgrade was written (a SQL file's down section is empty, or a Java
  *                      revision records nothing there while its upgrade does)
+ * @param headerLines   for SQL files, the line of each header ({@code revision}, {@code down_revision}, …)
  */
 public record Revision(String id, List<String> downRevisions, String message, String source, boolean transactional,
-                       Set<String> acknowledged, List<Op> upgrade, List<Op> downgrade, boolean hasDowngrade) {
+                       Set<String> acknowledged, List<Op> upgrade, List<Op> downgrade, boolean hasDowngrade,
+                       java.util.Map<String, Integer> headerLines) {
 
     public Revision {
         downRevisions = List.copyOf(downRevisions);
         acknowledged = Set.copyOf(acknowledged);
         upgrade = List.copyOf(upgrade);
         downgrade = List.copyOf(downgrade);
+        headerLines = java.util.Map.copyOf(headerLines);
+    }
+
+    /** A revision without header lines (a Java class). */
+    public Revision(String id, List<String> downRevisions, String message, String source, boolean transactional,
+                    Set<String> acknowledged, List<Op> upgrade, List<Op> downgrade, boolean hasDowngrade) {
+        this(id, downRevisions, message, source, transactional, acknowledged, upgrade, downgrade, hasDowngrade, java.util.Map.of());
+    }
+
+    /** Where a header is defined, for messages: {@code migrations/005.sql:2}, or the source alone. */
+    public String where(String header) {
+        Integer line = headerLines.get(header);
+        return line == null ? source : source + ":" + line;
     }
 
     public boolean isMerge() {

@@ -31,18 +31,18 @@ public final class RevisionGraph {
         for (Revision r : revisions) {
             Revision other = byId.putIfAbsent(r.id(), r);
             if (other != null) {
-                throw new InvalidRevisionException("duplicate revision id \"" + r.id() + "\" in " + other.source() + " and " + r.source()
+                throw new InvalidRevisionException("duplicate revision id \"" + r.id() + "\" in " + other.where("revision") + " and " + r.where("revision")
                         + "; give one of them a new id");
             }
         }
         for (Revision r : byId.values()) {
             for (String parent : r.downRevisions()) {
                 if (!byId.containsKey(parent)) {
-                    throw new InvalidRevisionException(r.source() + ": down_revision \"" + parent + "\" of revision " + r.id()
+                    throw new InvalidRevisionException(r.where("down_revision") + ": down_revision \"" + parent + "\" of revision " + r.id()
                             + " does not exist; known: " + new TreeSet<>(byId.keySet()));
                 }
                 if (parent.equals(r.id())) {
-                    throw new InvalidRevisionException(r.source() + ": revision " + r.id() + " names itself as its down_revision");
+                    throw new InvalidRevisionException(r.where("down_revision") + ": revision " + r.id() + " names itself as its down_revision");
                 }
             }
         }
@@ -81,7 +81,7 @@ public final class RevisionGraph {
         }
         List<String> loop = new ArrayList<>(path.subList(path.indexOf(at), path.size()));
         loop.add(at);
-        return loop.stream().map(id -> id + " (" + byId.get(id).source() + ")").collect(Collectors.joining(" → down_revision → "))
+        return loop.stream().map(id -> id + " (" + byId.get(id).where("down_revision") + ")").collect(Collectors.joining(" → down_revision → "))
                 + "; point one of these at an earlier revision";
     }
 
@@ -118,7 +118,7 @@ public final class RevisionGraph {
             throw new InvalidRevisionException("no revisions found");
         }
         if (heads.size() > 1) {
-            throw new InvalidRevisionException(heads.size() + " heads: " + heads.stream().map(h -> h + " (" + byId.get(h).source() + ")")
+            throw new InvalidRevisionException(heads.size() + " heads: " + heads.stream().map(h -> h + " (" + byId.get(h).where("revision") + ")")
                     .collect(Collectors.joining(", ")) + "; add a merge revision with down_revision: " + String.join(", ", heads));
         }
         return heads.get(0);

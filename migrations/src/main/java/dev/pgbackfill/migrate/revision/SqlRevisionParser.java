@@ -58,6 +58,7 @@ public final class SqlRevisionParser {
     public static Revision parse(String source, String text) {
         String[] lines = text.split("\n", -1);
         Map<String, String> headers = new LinkedHashMap<>();
+        Map<String, Integer> headerLines = new LinkedHashMap<>();
         int up = -1;
         int down = -1;
         for (int i = 0; i < lines.length; i++) {
@@ -80,6 +81,7 @@ public final class SqlRevisionParser {
                         throw bad(source, i + 1, "unknown header \"" + key + "\"; known: revision, down_revision, message, transactional, phase, lint-ack");
                     }
                     headers.put(key, m.group(2));
+                    headerLines.put(key, i + 1);
                 } else if (!line.isEmpty() && !line.startsWith("--")) {
                     throw bad(source, i + 1, "SQL before \"-- migrate:up\"; put the upgrade's statements after that line");
                 }
@@ -99,7 +101,7 @@ public final class SqlRevisionParser {
             throw bad(source, 1, "missing header \"-- revision: <id>\"");
         }
         if (!id.matches("[A-Za-z0-9_.-]+")) {
-            throw bad(source, 1, "revision id \"" + id + "\" may only use letters, digits, '_', '.' and '-'");
+            throw bad(source, headerLines.get("revision"), "revision id \"" + id + "\" may only use letters, digits, '_', '.' and '-'");
         }
         String parents = headers.getOrDefault("down_revision", "");
         List<String> downRevisions = parents.isBlank() || parents.equalsIgnoreCase("none") ? List.of()
@@ -121,7 +123,7 @@ public final class SqlRevisionParser {
         List<Op> upgrade = ops(name, String.join("\n", Arrays.copyOfRange(lines, up + 1, down)), up + 2, phase);
         List<Op> downgrade = ops(name, String.join("\n", Arrays.copyOfRange(lines, down + 1, lines.length)), down + 2, Phase.EXPAND);
         return new Revision(id, downRevisions, headers.getOrDefault("message", ""), source, transactional.equals("true"),
-                acknowledged, upgrade, downgrade, !downgrade.isEmpty() || upgrade.isEmpty());
+                acknowledged, upgrade, downgrade, !downgrade.isEmpty() || upgrade.isEmpty(), headerLines);
     }
 
     private static List<Op> ops(String file, String text, int firstLine, Phase phase) {

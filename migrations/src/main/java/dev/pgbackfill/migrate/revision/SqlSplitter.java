@@ -15,6 +15,14 @@ public final class SqlSplitter {
     public record Statement(String sql, int line) {
     }
 
+    private static final java.util.regex.Pattern BEGIN_ATOMIC = java.util.regex.Pattern.compile("\\bBEGIN\\s+ATOMIC\\b", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final java.util.regex.Pattern ENDS_WITH_END = java.util.regex.Pattern.compile("\\bEND\\s*$", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /** A SQL-standard function body ({@code BEGIN ATOMIC … END}) holds semicolons until its END. */
+    private static boolean insideAtomicBody(StringBuilder current) {
+        return BEGIN_ATOMIC.matcher(current).find() && !ENDS_WITH_END.matcher(current).find();
+    }
+
     public static List<Statement> split(String text, int firstLine) {
         List<Statement> out = new ArrayList<>();
         StringBuilder current = new StringBuilder();
@@ -69,13 +77,14 @@ public final class SqlSplitter {
                 while (end < n && (Character.isLetterOrDigit(text.charAt(end)) || text.charAt(end) == '_')) {
                     end++;
                 }
-                if (end < n && text.charAt(end) == '$' && (i == 0 || !Character.isLetterOrDigit(text.charAt(i - 1)))
+                char before = i == 0 ? ' ' : text.charAt(i - 1);
+                if (end < n && text.charAt(end) == '$' && !(Character.isLetterOrDigit(before) || before == '_' || before == '$')
                         && (end == i + 1 || !Character.isDigit(text.charAt(i + 1)))) {
                     String tag = text.substring(i, end + 1);
                     int close = text.indexOf(tag, end + 1);
                     next = close < 0 ? n : close + tag.length();
                 }
-            } else if (c == ';') {
+            } else if (c == ';' && !insideAtomicBody(current)) {
                 String sql = current.toString().strip();
                 if (!sql.isEmpty()) {
                     out.add(new Statement(sql, startLine));

@@ -5,6 +5,7 @@ import dev.pgbackfill.job.JobStatus;
 import dev.pgbackfill.job.JobStore;
 import dev.pgbackfill.migrate.Phase;
 import dev.pgbackfill.migrate.op.Names;
+import dev.pgbackfill.migrate.op.Undo;
 import dev.pgbackfill.migrate.revision.Revision;
 import dev.pgbackfill.migrate.revision.RevisionGraph;
 import dev.pgbackfill.migrate.step.BackfillStep;
@@ -69,6 +70,8 @@ public final class Migrator {
      */
     public int up(String target, Phase upTo, boolean finalize) {
         String to = target == null || target.equalsIgnoreCase("head") ? graph.head() : graph.get(target).id();
+        // launching without waiting leaves the jobs to a running cluster: nothing after the backfill phase can run now
+        Phase cap = settings.waitForBackfills() || upTo.compareTo(Phase.BACKFILL) < 0 ? upTo : Phase.BACKFILL;
         try (Session s = new Session()) {
             Map<String, VersionRow> rows = s.rows();
             List<Revision> todo = graph.upTo(to).stream().filter(r -> rows.get(r.id()) == null || !rows.get(r.id()).complete()).toList();
@@ -76,37 +79,30 @@ public final class Migrator {
                 log.accept("already at " + to + ": nothing to upgrade");
                 return 0;
             }
-            for (Revision r : todo) {
-                refuseUnfinishedBackfill(r, rows.get(r.id()), upTo, finalize);
+            if (!finalize) {
+                for (Revision r : todo) {
+                    VersionRow row = rows.get(r.id());
+                    if (row != null && !row.jobs().isEmpty() && lastPhase(r, cap) == Phase.CONTRACT) {
+                        gate(s, r, row.jobs(), false); // refuse before any change
+                    }
+                }
             }
             for (Revision r : todo) {
-                upgrade(s, r, rows.get(r.id()), upTo, finalize);
+                upgrade(s, r, rows.get(r.id()), cap, finalize);
             }
             return todo.size();
         }
     }
 
-    /** Checked before any change: a launched backfill that has not SUCCEEDED blocks its revision's contract. */
-    private void refuseUnfinishedBackfill(Revision r, VersionRow row, Phase upTo, boolean finalize) {
-        if (finalize || row == null || row.jobs().isEmpty() || lastPhase(r, upTo) != Phase.CONTRACT
-                || r.upgradeSteps(settings.allowDestructive(), Phase.CONTRACT).isEmpty()) {
-            return;
-        }
-        for (long id : row.jobs()) {
-            JobStatus job = jobs.status(id);
-            if (job.state() != JobState.SUCCEEDED) {
-                throw new MigrationRefusedException("revision " + r.id() + ": its contract phase waits for backfill job " + id + ", which is "
-                        + job.state() + " (" + job.rowsDone() + " of ~" + job.rowsEstimated() + " rows)"
-                        + (job.lastError() == null ? "" : ": " + job.lastError())
-                        + "; wait for it (pgbackfill status " + id + "), or run migrate up --finalize to finish it in-line; nothing was changed");
-            }
-        }
-    }
-
-    /** The last phase to run for a revision: {@code upTo}, or contract when nothing is left after {@code upTo}. */
+    /**
+     * The last phase to run for a revision: {@code upTo}, or contract when nothing is left after {@code upTo}. A
+     * revision with backfills completes only through the contract phase, whose gate checks its jobs.
+     */
     private Phase lastPhase(Revision r, Phase upTo) {
-        boolean later = r.upgradeSteps(settings.allowDestructive()).stream().anyMatch(st -> st.phase().compareTo(upTo) > 0);
-        return later ? upTo : Phase.CONTRACT;
+        List<Step> steps = r.upgradeSteps(settings.allowDestructive());
+        boolean later = steps.stream().anyMatch(st -> st.phase().compareTo(upTo) > 0);
+        boolean backfills = steps.stream().anyMatch(st -> st instanceof BackfillStep);
+        return later || (backfills && upTo.compareTo(Phase.CONTRACT) < 0) ? upTo : Phase.CONTRACT;
     }
 
     private void upgrade(Session s, Revision r, VersionRow row, Phase upTo, boolean finalize) {
@@ -122,10 +118,10 @@ public final class Migrator {
             Phase before = phase == Phase.EXPAND ? null : Phase.values()[phase.ordinal() - 1];
             int skip = row != null && row.phaseDone() == before ? row.stepsDone() : 0;
             if (phase == Phase.BACKFILL) {
-                runBackfills(s, r, steps, row == null ? List.of() : row.jobs());
+                runBackfills(s, r, steps, row == null ? List.of() : row.jobs(), finalize);
             } else {
-                if (phase == Phase.CONTRACT && row != null && !row.jobs().isEmpty() && !steps.isEmpty()) {
-                    awaitBackfills(s, r, row.jobs(), finalize);
+                if (phase == Phase.CONTRACT && row != null && !row.jobs().isEmpty()) {
+                    gate(s, r, row.jobs(), finalize);
                 }
                 if (skip > 0) {
                     log.accept(r.id() + " " + phase + ": resuming after step " + skip + " of " + steps.size());
@@ -145,7 +141,7 @@ public final class Migrator {
         }
     }
 
-    private void runBackfills(Session s, Revision r, List<Step> steps, List<Long> launched) {
+    private void runBackfills(Session s, Revision r, List<Step> steps, List<Long> launched, boolean finalize) {
         List<Long> ids = new ArrayList<>(launched);
         for (int i = ids.size(); i < steps.size(); i++) {
             BackfillStep step = (BackfillStep) steps.get(i);
@@ -157,8 +153,12 @@ public final class Migrator {
             log.accept(r.id() + " backfill: job " + id + " launched: " + step.commandLine());
         }
         if (settings.waitForBackfills()) {
-            for (long id : ids) {
-                finish(r, id);
+            for (int i = 0; i < ids.size(); i++) {
+                long done = finish(s, r, steps, i, ids.get(i), finalize);
+                if (done != ids.get(i)) {
+                    ids.set(i, done);
+                    s.sql(c -> store.replaceJobs(c, r.id(), ids));
+                }
             }
         } else if (!ids.isEmpty()) {
             log.accept(r.id() + " backfill: job(s) " + ids + " left to the running workers; the contract phase waits until they SUCCEEDED");
@@ -166,8 +166,24 @@ public final class Migrator {
         s.sql(c -> store.progress(c, r.id(), Phase.BACKFILL, 0));
     }
 
-    private JobStatus finish(Revision r, long id) {
+    /**
+     * Runs job {@code id} (backfill step {@code index} of the revision) to SUCCEEDED in this process; returns the id
+     * of the job that succeeded: with --finalize, a CANCELLED job is replaced by a new one from the same step.
+     */
+    private long finish(Session s, Revision r, List<Step> steps, int index, long id, boolean finalize) {
         JobStatus status = jobs.status(id);
+        if (status.state() == JobState.CANCELLED) {
+            if (!finalize) {
+                throw new MigrationFailedException("revision " + r.id() + ": backfill job " + id + " was CANCELLED"
+                        + (status.lastError() == null ? "" : " (" + status.lastError() + ")")
+                        + "; run migrate up --finalize to backfill with a new job, or migrate down to revert the revision", null);
+            }
+            BackfillStep step = (BackfillStep) steps.get(Math.min(index, steps.size() - 1));
+            long again = runner().launch(s.qualified(step.spec()), "migrate " + r.id() + " --finalize");
+            log.accept(r.id() + " backfill: job " + id + " was CANCELLED; job " + again + " backfills in its place (--finalize)");
+            id = again;
+            status = jobs.status(id);
+        }
         if (status.state() != JobState.SUCCEEDED) {
             status = runner().complete(id);
         }
@@ -177,22 +193,36 @@ public final class Migrator {
                     + "; fix the cause, then run migrate up --finalize to finish it", null);
         }
         log.accept(r.id() + " backfill: job " + id + " SUCCEEDED, " + status.rowsDone() + " rows");
-        return status;
+        return id;
     }
 
-    /** The contract gate: every backfill SUCCEEDED and no row still matches its predicate (or --finalize fixes both). */
-    private void awaitBackfills(Session s, Revision r, List<Long> ids, boolean finalize) {
+    /**
+     * The contract gate: every backfill SUCCEEDED and no row still matches its predicate. Without --finalize it
+     * refuses (exit 2); with it, unfinished jobs are finished in-line and rows written since are backfilled again.
+     */
+    private void gate(Session s, Revision r, List<Long> ids, boolean finalize) {
         List<Long> current = new ArrayList<>(ids);
         List<Step> steps = r.upgradeSteps(settings.allowDestructive(), Phase.BACKFILL);
+        String unchanged = s.changed ? "; the steps before it in this run are applied and recorded" : "; nothing was changed";
         for (int i = 0; i < current.size(); i++) {
             long id = current.get(i);
-            JobStatus status = jobs.status(id);
-            if (status.state() != JobState.SUCCEEDED) {
+            JobStatus job = jobs.status(id);
+            if (job.state() != JobState.SUCCEEDED) {
                 if (!finalize) {
-                    refuseUnfinishedBackfill(r, new VersionRow(r.id(), Phase.BACKFILL, 0, List.of(id), null), Phase.CONTRACT, false);
+                    throw new MigrationRefusedException("revision " + r.id() + ": its contract phase waits for backfill job " + id + ", which is "
+                            + job.state() + " (" + job.rowsDone() + " of ~" + job.rowsEstimated() + " rows)"
+                            + (job.lastError() == null ? "" : ": " + job.lastError())
+                            + (job.state() == JobState.CANCELLED ? "; run migrate up --finalize to backfill with a new job"
+                                    : "; wait for it (pgbackfill status " + id + "), or run migrate up --finalize to finish it in-line")
+                            + unchanged);
                 }
                 log.accept(r.id() + " contract: finishing backfill job " + id + " in-line (--finalize)");
-                finish(r, id);
+                long done = finish(s, r, steps, i, id, true);
+                if (done != id) {
+                    current.set(i, done);
+                    s.sql(c -> store.replaceJobs(c, r.id(), current));
+                    id = done;
+                }
             }
             long remaining = s.remaining(jobs.resolvedSpec(id));
             if (remaining > 0) {
@@ -200,12 +230,12 @@ public final class Migrator {
                 if (!finalize) {
                     throw new MigrationRefusedException("revision " + r.id() + ": backfill job " + id + " SUCCEEDED but " + count
                             + " row(s) still match its predicate (written since by an application version that does not fill the new "
-                            + "column?); deploy the version that does, then run migrate up --finalize to backfill them; nothing was changed");
+                            + "column?); deploy the version that does, then run migrate up --finalize to backfill them" + unchanged);
                 }
                 BackfillStep step = (BackfillStep) steps.get(Math.min(i, steps.size() - 1));
                 long again = runner().launch(s.qualified(step.spec()), "migrate " + r.id() + " --finalize");
                 log.accept(r.id() + " contract: " + count + " row(s) still to do after job " + id + "; job " + again + " backfills them in-line");
-                finish(r, again);
+                finish(s, r, steps, i, again, true);
                 current.set(i, again);
                 s.sql(c -> store.replaceJobs(c, r.id(), current));
                 if (s.remaining(jobs.resolvedSpec(again)) > 0) {
@@ -259,27 +289,33 @@ public final class Migrator {
             }
             List<Revision> reversed = new ArrayList<>(remove);
             java.util.Collections.reverse(reversed);
+            Map<String, List<Step>> plans = new java.util.HashMap<>();
             for (Revision r : reversed) {
-                if (!r.hasDowngrade()) {
-                    throw new MigrationRefusedException("revision " + r.id() + " (" + r.source() + ") has no downgrade; nothing was changed");
-                }
-                for (long id : rows.get(r.id()).jobs()) {
+                VersionRow row = rows.get(r.id());
+                for (long id : row.jobs()) {
                     JobState state = jobs.status(id).state();
                     if (ACTIVE.contains(state)) {
                         throw new MigrationRefusedException("revision " + r.id() + ": its backfill job " + id + " is " + state
                                 + "; cancel it first (pgbackfill cancel " + id + "); nothing was changed");
                     }
                 }
+                plans.put(r.id(), downgradePlan(r, row));
             }
             for (Revision r : reversed) {
-                List<Step> steps = r.downgradeSteps();
-                run(s, r, null, steps, 0, (c, done, lastUnit) -> {
+                List<Step> steps = plans.get(r.id());
+                int skip = rows.get(r.id()).downStepsDone();
+                if (skip > 0) {
+                    log.accept(r.id() + " down: resuming after step " + skip + " of " + steps.size());
+                }
+                run(s, r, null, steps, skip, (c, done, lastUnit) -> {
                     if (lastUnit) {
                         store.delete(c, r.id());
                         store.history(c, r.id(), "down", null, settings.actor(), r.message());
+                    } else {
+                        store.downProgress(c, r.id(), done);
                     }
                 });
-                if (steps.isEmpty()) {
+                if (steps.isEmpty() || skip >= steps.size()) {
                     s.sql(c -> {
                         store.delete(c, r.id());
                         store.history(c, r.id(), "down", null, settings.actor(), r.message());
@@ -289,6 +325,33 @@ public final class Migrator {
             }
             return reversed.size();
         }
+    }
+
+    /**
+     * What reverts a revision: its written downgrade when it is complete (or its downgrade had begun); when only
+     * its expand (and backfill) phases ran, the inverse of its expand ops, since the downgrade assumes a finished
+     * revision. A partial revision that cannot be undone that way is refused, naming why.
+     */
+    private List<Step> downgradePlan(Revision r, VersionRow row) {
+        if (row.complete() || row.downStepsDone() > 0) {
+            if (!r.hasDowngrade()) {
+                throw new MigrationRefusedException("revision " + r.id() + " (" + r.source() + ") has no downgrade; nothing was changed");
+            }
+            return r.downgradeSteps();
+        }
+        if (row.phaseDone() == Phase.BACKFILL && row.stepsDone() > 0) {
+            throw new MigrationRefusedException("revision " + r.id() + " is part-way through its contract phase (" + row.stepsDone()
+                    + " step(s) done); finish it with migrate up, then downgrade; nothing was changed");
+        }
+        Undo undo = Undo.expandOf(r.upgrade());
+        if (!undo.blockers().isEmpty()) {
+            throw new MigrationRefusedException("revision " + r.id() + " is only partly applied (" + (row.phaseDone() == null ? "expand in progress"
+                    : row.phaseDone() + " done") + ") and its downgrade assumes a finished revision; pgbackfill cannot undo "
+                    + String.join(", ", undo.blockers()) + " by itself: finish it with migrate up, then downgrade, or revert by hand; nothing was changed");
+        }
+        log.accept(r.id() + " is only partly applied (" + (row.phaseDone() == null ? "expand in progress" : row.phaseDone() + " done")
+                + "): undoing its expand steps instead of running its downgrade");
+        return undo.steps();
     }
 
     // ---------------------------------------------------------------- status
@@ -379,7 +442,7 @@ public final class Migrator {
                 // only downgrades meet a backfill here (e.g. reverting a rename); it runs to completion in-line
                 long id = runner().launch(s.qualified(b.spec()), "migrate down " + r.id());
                 log.accept(r.id() + " down: backfill job " + id + ": " + b.commandLine());
-                finish(r, id);
+                finish(s, r, List.of(b), 0, id, false);
                 s.sql(c -> done.after(c, stepsDone, last));
             } else {
                 Tx tx = ((SqlStep) first).tx();
@@ -391,28 +454,31 @@ public final class Migrator {
         }
     }
 
-    /** One connection for the whole run, holding the scope's advisory lock. */
+    /**
+     * One connection for the whole run, holding the scope's advisory lock. It leaves the pool afterwards (evicted,
+     * not returned): a revision may have changed its session (search_path, role, timeouts), and the next user of a
+     * pooled connection must not inherit that.
+     */
     private final class Session implements AutoCloseable {
         private final Connection c;
-        private final String savedLockTimeout;
-        private final String savedStatementTimeout;
+        /** Whether this run has written anything yet: refusals say whether "nothing was changed" is true. */
+        boolean changed;
 
         Session() {
+            Connection conn = null;
             try {
-                c = dataSource.getConnection();
-                c.setAutoCommit(true);
-                savedLockTimeout = show("lock_timeout");
-                savedStatementTimeout = show("statement_timeout");
+                conn = dataSource.getConnection();
+                conn.setAutoCommit(true);
+                c = conn;
                 lock();
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
+                if (conn != null) {
+                    discard(conn);
+                }
+                if (e instanceof RuntimeException r) {
+                    throw r;
+                }
                 throw new IllegalStateException("opening the migration session failed: " + e.getMessage(), e);
-            }
-        }
-
-        private String show(String setting) throws SQLException {
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_setting('" + setting + "')")) {
-                rs.next();
-                return rs.getString(1);
             }
         }
 
@@ -459,6 +525,7 @@ public final class Migrator {
 
         void sql(SqlWork work) {
             try {
+                changed = true;
                 work.run(c);
             } catch (SQLException e) {
                 throw new IllegalStateException("recording migration progress failed: " + e.getMessage(), e);
@@ -473,20 +540,22 @@ public final class Migrator {
             }
             boolean inTx = tx != Tx.NONE;
             c.setAutoCommit(!inTx);
+            boolean committed = !inTx;
             try {
                 for (Step step : unit) {
+                    changed |= !inTx;
                     execute((SqlStep) step, r, phase);
                 }
                 progress.run(c);
                 if (inTx) {
                     c.commit();
+                    committed = true;
+                    changed = true;
                 }
-            } catch (SQLException | RuntimeException e) {
-                if (inTx) {
-                    c.rollback();
-                }
-                throw e;
             } finally {
+                if (!committed) {
+                    c.rollback(); // whatever went wrong (even an Error), the unit's statements must not commit
+                }
                 c.setAutoCommit(true);
             }
         }
@@ -574,16 +643,26 @@ public final class Migrator {
         public void close() {
             try (Statement st = c.createStatement()) {
                 st.execute("SELECT pg_advisory_unlock(" + 0x70676266 + ", hashtext('migrate:" + settings.scope().replace("'", "''") + "'))");
-                st.execute("SET lock_timeout = '" + savedLockTimeout + "'");
-                st.execute("SET statement_timeout = '" + savedStatementTimeout + "'");
             } catch (SQLException e) {
-                // closing the connection below releases the lock anyway
-            } finally {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // nothing more to do
-                }
+                log.accept("releasing the migration lock failed (" + firstLine(e.getMessage()) + "); closing the session releases it");
+            }
+            discard(c);
+        }
+    }
+
+    /** Closes the connection for good (evicted from a Hikari pool), which also ends its session and its advisory locks. */
+    private void discard(Connection c) {
+        try {
+            if (dataSource.isWrapperFor(com.zaxxer.hikari.HikariDataSource.class)) {
+                dataSource.unwrap(com.zaxxer.hikari.HikariDataSource.class).evictConnection(c);
+            } else {
+                c.close();
+            }
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // the pool's own checks drop a broken connection
             }
         }
     }

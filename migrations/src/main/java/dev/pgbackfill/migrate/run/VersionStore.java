@@ -22,15 +22,15 @@ final class VersionStore {
     Map<String, VersionRow> load(Connection c) throws SQLException {
         Map<String, VersionRow> rows = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT revision, phase_done, steps_done, backfill_jobs, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                SELECT revision, phase_done, steps_done, down_steps_done, backfill_jobs, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                   FROM pgbackfill.migration_version WHERE scope = ? ORDER BY started_at, revision""")) {
             ps.setString(1, scope);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    Long[] jobs = (Long[]) rs.getArray(4).getArray();
+                    Long[] jobs = (Long[]) rs.getArray(5).getArray();
                     String phase = rs.getString(2);
                     rows.put(rs.getString(1), new VersionRow(rs.getString(1), phase == null ? null : Phase.parse("phase", phase),
-                            rs.getInt(3), List.of(jobs), rs.getString(5)));
+                            rs.getInt(3), rs.getInt(4), List.of(jobs), rs.getString(6)));
                 }
             }
         }
@@ -64,6 +64,16 @@ final class VersionStore {
                 "UPDATE pgbackfill.migration_version SET backfill_jobs = ?, updated_at = now() WHERE scope = ? AND revision = ?")) {
             Array array = c.createArrayOf("bigint", jobs.toArray());
             ps.setArray(1, array);
+            ps.setString(2, scope);
+            ps.setString(3, revision);
+            ps.executeUpdate();
+        }
+    }
+
+    void downProgress(Connection c, String revision, int stepsDone) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE pgbackfill.migration_version SET down_steps_done = ?, updated_at = now() WHERE scope = ? AND revision = ?")) {
+            ps.setInt(1, stepsDone);
             ps.setString(2, scope);
             ps.setString(3, revision);
             ps.executeUpdate();

@@ -1,0 +1,113 @@
+package dev.pgbackfill.migrate.op;
+
+import dev.pgbackfill.migrate.Phase;
+import dev.pgbackfill.migrate.step.SqlStep;
+import dev.pgbackfill.migrate.step.Step;
+import dev.pgbackfill.migrate.step.Tx;
+import dev.pgbackfill.sql.Identifier;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Undoing a revision whose contract phase has not started: the written downgrade assumes the whole revision was
+ * applied (reverting a rename copies the new column back over the old one, which after expand alone is still
+ * empty), so a partial revision is undone from its own expand ops instead, newest first, in forms that tolerate
+ * steps that never ran. Raw SQL and in-place changes of existing columns cannot be undone this way: they are
+ * named in {@code blockers}.
+ */
+public record Undo(List<Step> steps, List<String> blockers) {
+
+    public static Undo expandOf(List<Op> ops) {
+        Set<String> createdTables = new HashSet<>();
+        Set<String> addedColumns = new HashSet<>();
+        for (Op op : ops) {
+            switch (op) {
+                case Op.CreateTable t -> createdTables.add(Names.key(t.table()));
+                case Op.AddColumn a -> addedColumns.add(column(a.table(), a.column().name()));
+                case Op.RenameColumn r -> addedColumns.add(column(r.table(), r.to()));
+                default -> {
+                }
+            }
+        }
+        List<Step> steps = new ArrayList<>();
+        List<String> blockers = new ArrayList<>();
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            Op op = ops.get(i);
+            String origin = "undo " + op.describe();
+            switch (op) {
+                case Op.CreateTable t -> steps.add(sql("DROP TABLE IF EXISTS " + Names.table(t.table()), origin));
+                case Op.AddColumn a -> {
+                    if (!createdTables.contains(Names.key(a.table()))) {
+                        steps.add(sql("ALTER TABLE " + Names.table(a.table()) + " DROP COLUMN IF EXISTS " + Names.ident(a.column().name()), origin));
+                    }
+                }
+                case Op.RenameColumn r -> {
+                    String trigger = Lowering.syncTriggerName(r);
+                    steps.add(sql("DROP TRIGGER IF EXISTS " + trigger + " ON " + Names.table(r.table()), origin));
+                    steps.add(sql("DROP FUNCTION IF EXISTS " + Names.schemaPrefix(r.table()) + trigger + "()", origin));
+                    steps.add(sql("ALTER TABLE " + Names.table(r.table()) + " DROP COLUMN IF EXISTS " + Names.ident(r.to()), origin));
+                }
+                case Op.CreateIndex x -> {
+                    if (!createdTables.contains(Names.key(x.table()))) {
+                        steps.add(new SqlStep(Phase.EXPAND, "DROP INDEX CONCURRENTLY IF EXISTS " + Names.schemaPrefix(x.table()) + Names.ident(x.name()),
+                                Tx.NONE, null, origin));
+                    }
+                }
+                case Op.AddForeignKey f -> {
+                    if (!createdTables.contains(Names.key(f.table()))) {
+                        steps.add(sql("ALTER TABLE " + Names.table(f.table()) + " DROP CONSTRAINT IF EXISTS " + Names.ident(f.name()), origin));
+                    }
+                }
+                case Op.RenameTable r -> {
+                    steps.add(sql("DROP VIEW IF EXISTS " + Names.table(r.from()), origin));
+                    steps.add(sql("ALTER TABLE IF EXISTS " + Names.schemaPrefix(r.from()) + Names.ident(Names.bare(r.to())) + " RENAME TO "
+                            + Names.ident(Names.bare(r.from())), origin));
+                }
+                case Op.AlterColumn a -> {
+                    if (!covered(a.table(), a.column(), createdTables, addedColumns) && (a.type() != null || a.defaultSql() != null
+                            || a.dropDefault() || Boolean.TRUE.equals(a.nullable()))) {
+                        blockers.add(op.describe() + " (changes an existing column in place)");
+                    }
+                }
+                case Op.DropNotNull n -> {
+                    if (!covered(n.table(), n.column(), createdTables, addedColumns)) {
+                        blockers.add(op.describe() + " (changes an existing column in place)");
+                    }
+                }
+                case Op.Execute e -> {
+                    if (e.phase() == Phase.EXPAND) {
+                        blockers.add(op.describe() + " (raw SQL)");
+                    }
+                }
+                // contract-phase ops never ran; a backfill only wrote into what is dropped above
+                case Op.Backfill b -> {
+                }
+                case Op.SetNotNull n -> {
+                }
+                case Op.DropColumn d -> {
+                }
+                case Op.DropIndex d -> {
+                }
+                case Op.DropConstraint d -> {
+                }
+                case Op.DropTable d -> {
+                }
+            }
+        }
+        return new Undo(List.copyOf(steps), List.copyOf(blockers));
+    }
+
+    private static boolean covered(String table, String column, Set<String> createdTables, Set<String> addedColumns) {
+        return createdTables.contains(Names.key(table)) || addedColumns.contains(column(table, column));
+    }
+
+    private static String column(String table, String column) {
+        return Names.key(table) + "." + Identifier.parse("column", column).get(0);
+    }
+
+    private static SqlStep sql(String sql, String origin) {
+        return new SqlStep(Phase.EXPAND, sql, Tx.GROUP, null, origin);
+    }
+}
