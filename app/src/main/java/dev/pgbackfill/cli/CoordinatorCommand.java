@@ -11,9 +11,7 @@ import dev.pgbackfill.db.ControlSchema;
 import dev.pgbackfill.db.Database;
 import dev.pgbackfill.embedded.EmbeddedKafka;
 import dev.pgbackfill.error.InvalidInputException;
-import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,8 +24,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
         description = "Run the coordinator: REST API (/api), dashboard (/), Prometheus (/actuator/prometheus), planning and monitoring.",
-        footer = {"%nTokens: PGBACKFILL_OPERATOR_TOKEN and PGBACKFILL_VIEWER_TOKEN (comma-separated for several);",
-                "without them random tokens are generated and printed once.",
+        footer = {"%nTokens: PGBACKFILL_OPERATOR_TOKEN and PGBACKFILL_VIEWER_TOKEN (comma-separated for several), and/or",
+                "pgbackfill.tokens.operator / pgbackfill.tokens.viewer lists in ./application.yml;",
+                "without any, random tokens are generated and printed once.",
                 "With --migrations/--jar/--examples the dashboard and /api/migrations show those revisions' state.",
                 "%nExample:%n  pgbackfill coordinator --db jdbc:postgresql://db/app --kafka kafka:9092 --port 8080 --migrations db/migrations"})
 public final class CoordinatorCommand implements Callable<Integer> {
@@ -79,22 +78,9 @@ public final class CoordinatorCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Tokens from the environment; application.yml may add more, and with none at all the app generates a pair. */
     private static ApiTokens tokens() {
-        List<String> operators = split(System.getenv("PGBACKFILL_OPERATOR_TOKEN"));
-        List<String> viewers = split(System.getenv("PGBACKFILL_VIEWER_TOKEN"));
-        if (operators.isEmpty() && viewers.isEmpty()) {
-            SecureRandom random = new SecureRandom();
-            byte[] a = new byte[24];
-            byte[] b = new byte[24];
-            random.nextBytes(a);
-            random.nextBytes(b);
-            operators = List.of("op-" + HexFormat.of().formatHex(a));
-            viewers = List.of("view-" + HexFormat.of().formatHex(b));
-            System.err.println("pgbackfill: no PGBACKFILL_OPERATOR_TOKEN / PGBACKFILL_VIEWER_TOKEN set; generated tokens for this run:");
-            System.err.println("  operator: " + operators.get(0));
-            System.err.println("  viewer:   " + viewers.get(0));
-        }
-        return new ApiTokens(operators, viewers);
+        return new ApiTokens(split(System.getenv("PGBACKFILL_OPERATOR_TOKEN")), split(System.getenv("PGBACKFILL_VIEWER_TOKEN")));
     }
 
     private static List<String> split(String value) {

@@ -284,4 +284,23 @@ class ApiTest {
                 "/api/workers", "/api/me", "/api/migrations", "/api/migrations/history", "/api/settings/global-rate");
         assertThat(call("GET", "/swagger-ui/index.html", null, null).statusCode()).isEqualTo(200);
     }
+
+    @Test
+    void tokensCanComeFromSpringConfigurationSuchAsApplicationYml() throws Exception {
+        ConfigurableApplicationContext other = CoordinatorApplication.start(coordinator, new ApiTokens(List.of(), List.of()), 0,
+                Map.of("pgbackfill.tokens.operator", "yml-operator-token-0123456789", "pgbackfill.tokens.viewer[0]", "yml-viewer-token-0123456789"));
+        try {
+            String url = "http://127.0.0.1:" + other.getEnvironment().getProperty("local.server.port");
+            HttpRequest.Builder get = HttpRequest.newBuilder(URI.create(url + "/api/me"));
+
+            assertThat(http.send(get.header("Authorization", "Bearer yml-operator-token-0123456789").build(), HttpResponse.BodyHandlers.ofString()).body())
+                    .isEqualTo("{\"role\":\"operator\"}");
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(url + "/api/me")).header("Authorization", "Bearer yml-viewer-token-0123456789").build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).isEqualTo("{\"role\":\"viewer\"}");
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(url + "/api/me")).header("Authorization", "Bearer " + OPERATOR).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        } finally {
+            other.close();
+        }
+    }
 }

@@ -24,6 +24,16 @@ public final class ApiTokens {
                 viewerTokens.stream().filter(t -> t != null && !t.isBlank()).map(t -> new Entry(digest(t), Role.VIEWER))).toList();
     }
 
+    /** These tokens plus others (e.g. from application.yml). */
+    public ApiTokens with(List<String> operatorTokens, List<String> viewerTokens) {
+        ApiTokens more = new ApiTokens(operatorTokens, viewerTokens);
+        return new ApiTokens(java.util.stream.Stream.concat(entries.stream(), more.entries.stream()).toList());
+    }
+
+    private ApiTokens(List<Entry> entries) {
+        this.entries = entries;
+    }
+
     public boolean isEmpty() {
         return entries.isEmpty();
     }

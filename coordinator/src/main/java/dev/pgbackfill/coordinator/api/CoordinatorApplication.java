@@ -21,6 +21,38 @@ public class CoordinatorApplication {
         return coordinator::bindMetrics;
     }
 
+    /**
+     * The tokens in force: those handed in (environment variables) plus {@code pgbackfill.tokens.operator} /
+     * {@code pgbackfill.tokens.viewer} from Spring configuration ({@code application.yml} next to the process, or
+     * {@code --spring.config.additional-location}). With none at all, a random pair is generated and printed once.
+     */
+    @org.springframework.context.annotation.Bean
+    @org.springframework.context.annotation.Primary
+    ApiTokens effectiveApiTokens(@org.springframework.beans.factory.annotation.Qualifier("apiTokens") ApiTokens given,
+                                 org.springframework.core.env.Environment env) {
+        org.springframework.boot.context.properties.bind.Binder binder = org.springframework.boot.context.properties.bind.Binder.get(env);
+        java.util.List<String> operators = binder.bind("pgbackfill.tokens.operator", org.springframework.boot.context.properties.bind.Bindable.listOf(String.class))
+                .orElse(java.util.List.of());
+        java.util.List<String> viewers = binder.bind("pgbackfill.tokens.viewer", org.springframework.boot.context.properties.bind.Bindable.listOf(String.class))
+                .orElse(java.util.List.of());
+        ApiTokens tokens = given.with(operators, viewers);
+        if (tokens.isEmpty()) {
+            java.security.SecureRandom random = new java.security.SecureRandom();
+            byte[] a = new byte[24];
+            byte[] b = new byte[24];
+            random.nextBytes(a);
+            random.nextBytes(b);
+            String operator = "op-" + java.util.HexFormat.of().formatHex(a);
+            String viewer = "view-" + java.util.HexFormat.of().formatHex(b);
+            System.err.println("pgbackfill: no tokens in PGBACKFILL_OPERATOR_TOKEN / PGBACKFILL_VIEWER_TOKEN or pgbackfill.tokens.* "
+                    + "(application.yml); generated for this run:");
+            System.err.println("  operator: " + operator);
+            System.err.println("  viewer:   " + viewer);
+            tokens = new ApiTokens(java.util.List.of(operator), java.util.List.of(viewer));
+        }
+        return tokens;
+    }
+
     public static ConfigurableApplicationContext start(Coordinator coordinator, ApiTokens tokens, int port, Map<String, Object> extra) {
         return start(coordinator, tokens, port, extra, MigrationCatalog.none(coordinator.jobs().dataSource()));
     }
