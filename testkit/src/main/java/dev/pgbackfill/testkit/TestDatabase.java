@@ -23,6 +23,26 @@ import org.postgresql.ds.PGSimpleDataSource;
 public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     private String name;
     private String url;
+    private final String adminUrl;                                // null: the shared server (PgServer)
+    private final java.util.function.UnaryOperator<String> urlFor;
+
+    public TestDatabase() {
+        this(null, null);
+    }
+
+    private TestDatabase(String adminUrl, java.util.function.UnaryOperator<String> urlFor) {
+        this.adminUrl = adminUrl;
+        this.urlFor = urlFor;
+    }
+
+    /** A database on a server the test owns (e.g. {@link PrivatePostgres}) instead of the shared one. */
+    public static TestDatabase on(PrivatePostgres server) {
+        return new TestDatabase(server.adminUrl(), server::urlFor);
+    }
+
+    private String admin() {
+        return adminUrl != null ? adminUrl : PgServer.get().adminUrl();
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -38,12 +58,12 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
     public TestDatabase create(String label) {
         name = "pgbf_t_" + label.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "").replaceAll("^(.{0,30}).*", "$1")
                 + "_" + Long.toString(ThreadLocalRandom.current().nextLong(1L << 40), 36);
-        try (Connection c = DriverManager.getConnection(PgServer.get().adminUrl()); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(admin()); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create test database " + name + ": " + e.getMessage(), e);
         }
-        url = PgServer.get().urlFor(name);
+        url = urlFor != null ? urlFor.apply(name) : PgServer.get().urlFor(name);
         return this;
     }
 
@@ -51,7 +71,7 @@ public final class TestDatabase implements BeforeAllCallback, AfterAllCallback {
         if (name == null) {
             return;
         }
-        try (Connection c = DriverManager.getConnection(PgServer.get().adminUrl()); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(admin()); Statement st = c.createStatement()) {
             st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
             System.err.println("[testkit] could not drop " + name + ": " + e.getMessage());

@@ -26,12 +26,19 @@ final class Cluster implements AutoCloseable {
     final List<Worker> workers = new ArrayList<>();
     private final List<HikariDataSource> workerPools = new ArrayList<>();
     private final TestDatabase db;
+    private final String workerUrl;
 
     Cluster(TestDatabase db) {
+        this(db, db.url());
+    }
+
+    /** Workers connect to {@code workerUrl} (e.g. through a {@code CuttingProxy}); the coordinator directly. */
+    Cluster(TestDatabase db, String workerUrl) {
         this.db = db;
+        this.workerUrl = workerUrl;
         this.dataSource = Database.open(DbConfig.of(db.url(), null, null), 4, "test-coordinator");
         ControlSchema.install(dataSource);
-        this.topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("chunks"), 4, TestKafka.unique("workers"));
+        this.topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("chunks"), 8, TestKafka.unique("workers"));
         topic.ensureExists();
         this.publisher = new ChunkPublisher(topic);
         this.coordinator = newCoordinator();
@@ -58,7 +65,7 @@ final class Cluster implements AutoCloseable {
 
     /** A worker whose throttle is built on its own pool (e.g. the real ThrottleController with a test clock). */
     Worker addWorker(WorkerSettings settings, java.util.function.Function<javax.sql.DataSource, Throttle> throttle) {
-        HikariDataSource pool = Database.open(DbConfig.of(db.url(), null, null), settings.threads() + 2, "test-worker");
+        HikariDataSource pool = Database.open(DbConfig.of(workerUrl, null, null), settings.threads() + 2, "test-worker");
         workerPools.add(pool);
         Worker w = new Worker(pool, topic, settings, throttle.apply(pool)).start();
         workers.add(w);
