@@ -303,4 +303,84 @@ class ApiTest {
             other.close();
         }
     }
+
+    /** One bad launch: its CLI options and the same as a REST body, and a piece of the message that must explain it. */
+    record Bad(String name, List<String> cli, Map<String, Object> json, String message) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Bad bad(String name, String message, Object... fields) {
+        List<String> cli = new java.util.ArrayList<>();
+        Map<String, Object> json = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < fields.length; i += 2) {
+            String key = (String) fields[i];
+            Object value = fields[i + 1];
+            switch (key) {
+                case "set" -> {
+                    json.put("set", List.of(value));
+                    cli.addAll(List.of("--set", (String) value));
+                }
+                case "schedule" -> {
+                    json.put("throttle", Map.of("schedule", value));
+                    cli.addAll(List.of("--schedule", (String) value));
+                }
+                default -> {
+                    json.put(key, value);
+                    cli.addAll(List.of("--" + key.replaceAll("([A-Z])", "-$1").toLowerCase(), String.valueOf(value)));
+                }
+            }
+        }
+        return new Bad(name, cli, json, message);
+    }
+
+    static List<Bad> badInputs() {
+        return List.of(
+                bad("unknown table", "nosuch", "table", "nosuch", "set", "b = a"),
+                bad("column typo", "column \"bb\" not found", "table", "items", "set", "bb = a"),
+                bad("statement in the table name", "items; DROP TABLE items", "table", "items; DROP TABLE items", "set", "b = a"),
+                bad("quote in the table name", "unterminated quoted identifier", "table", "\"items", "set", "b = a"),
+                bad("unicode look-alike table", "\u0456tems", "table", "\u0456tems", "set", "b = a"),
+                bad("comment in an expression", "comment", "table", "items", "set", "b = 1 -- and the rest"),
+                bad("statement in an expression", ";", "table", "items", "set", "b = 1; DROP TABLE items"),
+                bad("statement in the predicate", ";", "table", "items", "set", "b = a", "where", "true; DELETE FROM items"),
+                bad("unbalanced parentheses", "unbalanced '('", "table", "items", "set", "b = (a + 1"),
+                bad("type error", "invalid input syntax for type integer", "table", "items", "set", "b = 'x'::int"),
+                bad("the key column itself", "key", "table", "items", "set", "id = id + 1"),
+                bad("volatile without a predicate", "--where", "table", "items", "set", "b = (random() * 10)::int"),
+                bad("no usable key", "unique", "table", "items", "set", "b = a", "key", "a"),
+                bad("statement in the key", "items", "table", "items", "set", "b = a", "key", "id; DROP TABLE items"),
+                bad("statement in --from", ";", "table", "items", "set", "b = x.a", "from", "items x; DROP TABLE items", "join", "x.id = t.id"),
+                bad("negative batch size", "--batch-size must be between 1 and 100000", "table", "items", "set", "b = a", "batchSize", -5),
+                bad("huge batch size", "--batch-size must be between 1 and 100000", "table", "items", "set", "b = a", "batchSize", 1_000_000_000),
+                bad("bad schedule", "--schedule", "table", "items", "set", "b = a", "schedule", "Mon-Fri 25:00-26:00 rate=1"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("badInputs")
+    void badInputIsRefusedByTheCliWithExitTwoAndByTheApiWith400AndChangesNothing(Bad bad) throws Exception {
+        String before = db.fingerprint();
+        List<String> args = new java.util.ArrayList<>(List.of("run", "--db", db.url(), "--kafka", TestKafka.bootstrap(), "--topic", TestKafka.unique("bad")));
+        args.addAll(bad.cli());
+
+        CliTest.Result cli = CliTest.cli(args.toArray(String[]::new));
+        HttpResponse<String> api = call("POST", "/api/jobs", OPERATOR, Json.write(bad.json()));
+
+        assertThat(cli.exit()).as(cli.err()).isEqualTo(2);
+        assertThat(cli.err()).startsWith("error: ").contains(bad.message()).doesNotContain("Exception", "\tat ");
+        assertThat(cli.err().lines().count()).as(cli.err()).isEqualTo(1);
+        assertThat(api.statusCode()).as(api.body()).isEqualTo(400);
+        assertThat(api.body()).contains(bad.message().replace("\"", "\\\""));
+        assertThat(db.fingerprint()).isEqualTo(before);
+    }
+
+    @Test
+    void unknownJobIdsAndMalformedRequestsAreRefusedClearly() throws Exception {
+        assertThat(call("POST", "/api/jobs/987654/pause", OPERATOR, null).statusCode()).isEqualTo(404);
+        assertThat(call("GET", "/api/jobs/not-a-number", VIEWER, null).statusCode()).isEqualTo(400);
+        assertThat(call("POST", "/api/jobs", OPERATOR, "[1, 2").statusCode()).isEqualTo(400);
+        assertThat(call("POST", "/api/jobs/1/throttle", OPERATOR, "{\"rate\": \"fast\"}").statusCode()).isEqualTo(400);
+    }
 }
