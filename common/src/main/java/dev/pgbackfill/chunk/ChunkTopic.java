@@ -8,6 +8,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -66,7 +67,9 @@ public record ChunkTopic(String bootstrap, String name, int partitions, String g
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG, 15_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                // a broker that comes back at the bootstrap address with a new identity is found again
+                CommonClientConfigs.METADATA_RECOVERY_STRATEGY_CONFIG, "rebootstrap");
     }
 
     public Map<String, Object> consumerProps(String clientId, int maxPollRecords) {
@@ -85,6 +88,9 @@ public record ChunkTopic(String bootstrap, String name, int partitions, String g
                 // A dead worker keeps its partitions until its session times out; requests republished there wait
                 // that long. 10 s (Kafka's default is 45 s) bounds the delay; the consumer thread polls every 200 ms.
                 Map.entry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 10_000),
-                Map.entry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000));
+                Map.entry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000),
+                // after a broker restart that lost the topic, find it again soon once the coordinator recreates it
+                Map.entry(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 10_000),
+                Map.entry(CommonClientConfigs.METADATA_RECOVERY_STRATEGY_CONFIG, "rebootstrap"));
     }
 }

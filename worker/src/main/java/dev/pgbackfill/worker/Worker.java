@@ -141,7 +141,34 @@ public final class Worker implements AutoCloseable {
         return sql;
     }
 
+    /**
+     * The consumer thread. A consumer that fails (a broker gone and back with a new identity, a commit refused after
+     * a rebalance) is replaced after a pause, never left dead: the worker must keep taking requests. Correctness
+     * does not depend on it, since leases in PostgreSQL decide who runs a chunk and a repeated request is a no-op.
+     */
     private void consume() {
+        long backoffMs = 1_000;
+        while (!stopping) {
+            try {
+                consumeUntilStopped();
+                return;
+            } catch (RuntimeException e) {
+                if (stopping) {
+                    return;
+                }
+                log.warn("worker {}: Kafka consumer failed ({}); a new one starts in {} ms", id, e.toString(), backoffMs);
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoffMs = Math.min(backoffMs * 2, 30_000);
+            }
+        }
+    }
+
+    private void consumeUntilStopped() {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(topic.consumerProps(id, settings.threads()))) {
             consumer = c;
             c.subscribe(List.of(topic.name()));
@@ -183,10 +210,8 @@ public final class Worker implements AutoCloseable {
             }
         } catch (WakeupException e) {
             if (!stopping) {
-                log.error("worker {}: consumer woken outside shutdown; stopping it", id);
+                throw e; // woken outside shutdown: start a new consumer
             }
-        } catch (RuntimeException e) {
-            log.error("worker {}: consumer stopped: {}", id, e.toString());
         } finally {
             consumer = null;
         }
@@ -205,6 +230,11 @@ public final class Worker implements AutoCloseable {
                 if (stopping) {
                     throw e;
                 }
+            } catch (org.apache.kafka.clients.consumer.CommitFailedException | org.apache.kafka.common.errors.RetriableException e) {
+                // the group moved on (rebalance, broker restart): these requests may be delivered again, and a
+                // claimed or finished chunk makes a repeat a no-op
+                log.warn("worker {}: offsets not committed ({}); their requests may come again and will be dropped", id, e.toString());
+                return;
             }
         }
     }

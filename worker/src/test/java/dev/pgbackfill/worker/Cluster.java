@@ -34,11 +34,16 @@ final class Cluster implements AutoCloseable {
 
     /** Workers connect to {@code workerUrl} (e.g. through a {@code CuttingProxy}); the coordinator directly. */
     Cluster(TestDatabase db, String workerUrl) {
+        this(db, workerUrl, TestKafka.bootstrap());
+    }
+
+    /** As above, on the broker at {@code bootstrap} (e.g. one the test restarts). */
+    Cluster(TestDatabase db, String workerUrl, String bootstrap) {
         this.db = db;
         this.workerUrl = workerUrl;
         this.dataSource = Database.open(DbConfig.of(db.url(), null, null), 4, "test-coordinator");
         ControlSchema.install(dataSource);
-        this.topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("chunks"), 8, TestKafka.unique("workers"));
+        this.topic = new ChunkTopic(bootstrap, TestKafka.unique("chunks"), 8, TestKafka.unique("workers"));
         topic.ensureExists();
         this.publisher = new ChunkPublisher(topic);
         this.coordinator = newCoordinator();

@@ -108,6 +108,31 @@ class FaultToleranceTest {
     }
 
     @Test
+    void aKafkaBrokerThatRestartsEmptyMidRunLosesNoRowAndAppliesNoneTwice() throws Exception {
+        table(db, "kafka");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        dev.pgbackfill.embedded.EmbeddedKafka kafka = dev.pgbackfill.embedded.EmbeddedKafka.start(port, 8);
+        try (Cluster cluster = new Cluster(db, db.url(), kafka.bootstrap()).withWorkers(3)) {
+            long job = cluster.launch(spec("kafka"));
+            awaitRows(cluster, job, ROWS / 4);
+
+            kafka.close(); // the broker goes away with every topic, offset and group it had
+            Thread.sleep(3_000);
+            kafka = dev.pgbackfill.embedded.EmbeddedKafka.start(port, 8); // a new, empty broker behind the same address
+            JobStatus s = cluster.awaitFinished(job, Duration.ofSeconds(240));
+
+            assertThat(s.state()).as(s.lastError()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(s.rowsDone()).isEqualTo(ROWS);
+        } finally {
+            kafka.close();
+        }
+        assertExactlyOnceAndEqualToTheReference(db, "kafka");
+    }
+
+    @Test
     void applicationWritesDuringTheWholeJobEndEqualToTheReferenceComputedAfterIt() throws Exception {
         db.exec("CREATE TABLE live (id bigint PRIMARY KEY, a int NOT NULL, b int); "
                 + "INSERT INTO live SELECT g, g % 1000 FROM generate_series(1, " + ROWS + ") g; ANALYZE live; "

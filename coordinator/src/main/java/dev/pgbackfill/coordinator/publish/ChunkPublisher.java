@@ -15,6 +15,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 public final class ChunkPublisher implements AutoCloseable {
     private final ChunkTopic topic;
     private final Producer<String, byte[]> producer;
+    private long lastTopicCheck;
 
     public ChunkPublisher(ChunkTopic topic) {
         this.topic = topic;
@@ -23,16 +24,31 @@ public final class ChunkPublisher implements AutoCloseable {
 
     /** Publishes all requests; returns those the broker acknowledged (the others are retried by the monitor). */
     public List<ChunkRequest> publish(List<ChunkRequest> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        // One request first: when the topic is gone (a broker back without its data) every send would block for
+        // max.block.ms; one failure is enough to recreate the topic and leave the rest to the next round.
+        try {
+            producer.send(new ProducerRecord<>(topic.name(), requests.get(0).key(), requests.get(0).toBytes())).get();
+        } catch (ExecutionException | RuntimeException e) {
+            recreateTopicIfGone();
+            return List.of();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
         List<Future<RecordMetadata>> sent = new ArrayList<>(requests.size());
-        for (ChunkRequest r : requests) {
+        for (ChunkRequest r : requests.subList(1, requests.size())) {
             sent.add(producer.send(new ProducerRecord<>(topic.name(), r.key(), r.toBytes())));
         }
         producer.flush();
         List<ChunkRequest> acked = new ArrayList<>(requests.size());
-        for (int i = 0; i < requests.size(); i++) {
+        acked.add(requests.get(0));
+        for (int i = 0; i < sent.size(); i++) {
             try {
                 sent.get(i).get();
-                acked.add(requests.get(i));
+                acked.add(requests.get(i + 1));
             } catch (ExecutionException e) {
                 // left unpublished in PostgreSQL: the monitor publishes it again
             } catch (InterruptedException e) {
@@ -40,7 +56,28 @@ public final class ChunkPublisher implements AutoCloseable {
                 break;
             }
         }
+        if (acked.size() < requests.size()) {
+            recreateTopicIfGone();
+        }
         return acked;
+    }
+
+    /**
+     * A broker that restarted without its data (or a new cluster behind the same address) no longer has the
+     * topic; creating it again lets the monitor's next round publish. At most every 10 s; failures are left to
+     * the next round.
+     */
+    private void recreateTopicIfGone() {
+        long now = System.nanoTime();
+        if (lastTopicCheck != 0 && now - lastTopicCheck < java.util.concurrent.TimeUnit.SECONDS.toNanos(10)) {
+            return;
+        }
+        lastTopicCheck = now;
+        try {
+            topic.ensureExists();
+        } catch (RuntimeException e) {
+            // Kafka still unreachable: the monitor retries
+        }
     }
 
     @Override
