@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The job must SUCCEED with every row changed exactly once and the table equal to a single-statement reference.
  */
 class ProcessChaosTest {
-    static final int ROWS = 200_000;
+    static final int ROWS = Integer.getInteger("pgbackfill.reliability.rows", 200_000); // a soak run raises it
     static final String OPERATOR = "operator-token-for-chaos-test-0123456789";
 
     @RegisterExtension

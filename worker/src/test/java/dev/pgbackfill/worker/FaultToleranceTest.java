@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the table equal to a single-statement reference.
  */
 class FaultToleranceTest {
-    static final int ROWS = 200_000;
+    static final int ROWS = Integer.getInteger("pgbackfill.reliability.rows", 200_000); // a soak run raises it
 
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
