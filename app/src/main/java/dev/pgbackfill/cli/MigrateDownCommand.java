@@ -18,17 +18,11 @@ public final class MigrateDownCommand implements Callable<Integer> {
     boolean verbose;
 
     @Mixin
-    MigrationSources sources;
-    @Mixin
-    DbOptions db;
-    @Mixin
-    KafkaOptions kafka;
-    @Mixin
-    MigrateRunOptions run;
+    MigrateOptions options;
 
     @Override
     public Integer call() {
-        try (MigrateContext ctx = MigrateContext.open(sources, db, kafka, run.settings(sources.scope, db), run.workers, false, System.out, System.err)) {
+        try (MigrateContext ctx = options.open(options.settings(), options.run.workers, false, System.out)) {
             ctx.migrator.down(target);
             System.out.println("current: " + ctx.migrator.current());
         }

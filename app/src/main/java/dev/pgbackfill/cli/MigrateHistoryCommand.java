@@ -17,22 +17,16 @@ public final class MigrateHistoryCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
-    MigrationSources sources;
-    @Mixin
-    DbOptions db;
-    @Mixin
-    KafkaOptions kafka;
-    @Mixin
-    MigrateRunOptions run;
+    MigrateOptions options;
 
     @Override
     public Integer call() {
-        try (MigrateContext ctx = MigrateContext.open(sources, db, kafka, run.settings(sources.scope, db), 0, false, System.err, System.err)) {
+        try (MigrateContext ctx = options.open(options.settings(), 0, false, System.err)) {
             List<HistoryEntry> history = ctx.migrator.history();
             if (json) {
                 System.out.println(Json.write(history));
             } else if (history.isEmpty()) {
-                System.out.println("no history in scope " + sources.scope);
+                System.out.println("no history in scope " + options.sources.scope);
             } else {
                 for (HistoryEntry h : history) {
                     System.out.printf(Locale.ROOT, "%s  %-6s %-4s %-9s %-12s %s%n", h.at(), h.revision(), h.direction(),

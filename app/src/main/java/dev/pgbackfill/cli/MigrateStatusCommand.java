@@ -22,30 +22,24 @@ public final class MigrateStatusCommand implements Callable<Integer> {
     boolean json;
 
     @Mixin
-    MigrationSources sources;
-    @Mixin
-    DbOptions db;
-    @Mixin
-    KafkaOptions kafka;
-    @Mixin
-    MigrateRunOptions run;
+    MigrateOptions options;
 
     @Override
     public Integer call() {
-        try (MigrateContext ctx = MigrateContext.open(sources, db, kafka, run.settings(sources.scope, db), 0, false, System.err, System.err)) {
+        try (MigrateContext ctx = options.open(options.settings(), 0, false, System.err)) {
             List<RevisionStatus> all = ctx.migrator.status();
             List<String> current = ctx.migrator.current();
             List<String> heads = ctx.migrator.graph().heads();
             if (json) {
                 Map<String, Object> out = new LinkedHashMap<>();
-                out.put("scope", sources.scope);
+                out.put("scope", options.sources.scope);
                 out.put("heads", heads);
                 out.put("current", current);
                 out.put("revisions", all);
                 System.out.println(Json.write(out));
                 return 0;
             }
-            System.out.println("scope " + sources.scope + ", head " + String.join(", ", heads) + ", current " + (current.isEmpty() ? "base" : String.join(", ", current)));
+            System.out.println("scope " + options.sources.scope + ", head " + String.join(", ", heads) + ", current " + (current.isEmpty() ? "base" : String.join(", ", current)));
             for (RevisionStatus r : all) {
                 String state = switch (r.state()) {
                     case "partial" -> "partial: " + (r.phaseDone() == null ? "expand in progress" : r.phaseDone() + " done");

@@ -16,17 +16,11 @@ public final class MigrateTestReversibleCommand implements Callable<Integer> {
     boolean verbose;
 
     @Mixin
-    MigrationSources sources;
-    @Mixin
-    DbOptions db;
-    @Mixin
-    KafkaOptions kafka;
-    @Mixin
-    MigrateRunOptions run;
+    MigrateOptions options;
 
     @Override
     public Integer call() {
-        try (MigrateContext ctx = MigrateContext.open(sources, db, kafka, run.settings(sources.scope, db), run.workers, true, System.out, System.err)) {
+        try (MigrateContext ctx = options.open(options.settings(), options.run.workers, true, System.out)) {
             List<ReversibilityCheck.Problem> problems = new ReversibilityCheck(ctx.database.dataSource(), ctx.migrator, System.out::println).run();
             if (problems.isEmpty()) {
                 System.out.println("reversible: every downgrade restored the catalog exactly (" + ctx.migrator.graph().ordered().size() + " revisions)");

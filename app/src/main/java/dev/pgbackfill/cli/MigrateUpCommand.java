@@ -35,22 +35,16 @@ public final class MigrateUpCommand implements Callable<Integer> {
     boolean verbose;
 
     @Mixin
-    MigrationSources sources;
-    @Mixin
-    DbOptions db;
-    @Mixin
-    KafkaOptions kafka;
-    @Mixin
-    MigrateRunOptions run;
+    MigrateOptions options;
 
     @Override
     public Integer call() {
         Phase upTo = phase == null ? Phase.CONTRACT : Phase.parse("phase", phase);
-        if (noWait && !kafka.given()) {
+        if (noWait && !options.kafka.given()) {
             throw new InvalidInputException("no-wait", "--no-wait leaves backfills to a running cluster's workers: give that cluster's --kafka");
         }
-        MigrateSettings settings = run.settings(sources.scope, db).withAllowDestructive(allowDestructive).withWaitForBackfills(!noWait);
-        try (MigrateContext ctx = MigrateContext.open(sources, db, kafka, settings, noWait ? 0 : run.workers, false, System.out, System.err)) {
+        MigrateSettings settings = options.settings().withAllowDestructive(allowDestructive).withWaitForBackfills(!noWait);
+        try (MigrateContext ctx = options.open(settings, noWait ? 0 : options.run.workers, false, System.out)) {
             ctx.migrator.up(target, upTo, finalize);
             System.out.println("current: " + ctx.migrator.current());
         }

@@ -8,36 +8,74 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Forwards a fixed loopback port to the in-JVM broker's real port. Written here because the KRaft test kit binds
- * its listeners itself (random ports) and ignores a requested port; Kafka clients use this only to bootstrap,
- * then talk to the advertised broker address directly. Loopback only: the embedded broker is for one machine.
+ * A loopback TCP forwarder. Two uses: giving the in-JVM broker a fixed port (the KRaft test kit binds its listeners
+ * itself, on random ports, and ignores a requested one; Kafka clients use it only to bootstrap), and, in tests,
+ * standing between clients and a server so that every open connection can be cut at once, as a network failure
+ * would. Written here because it is small and a library for it would be larger than the code.
  */
-final class PortForwarder implements AutoCloseable {
+public final class PortForwarder implements AutoCloseable {
     private final ServerSocket server;
+    private final String targetHost;
     private final int targetPort;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger cut = new AtomicInteger();
 
     PortForwarder(int port, int targetPort) {
+        this(port, "127.0.0.1", targetPort);
+    }
+
+    private PortForwarder(int port, String targetHost, int targetPort) {
+        this.targetHost = targetHost;
         this.targetPort = targetPort;
         try {
             server = new ServerSocket();
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + " for the embedded Kafka broker (" + e.getMessage()
-                    + "); choose another --embedded-kafka-port", e);
+            throw new UncheckedIOException("cannot listen on 127.0.0.1:" + port + " (" + e.getMessage() + "); choose another port", e);
         }
-        Thread.ofVirtual().name("kafka-forward-" + port).start(this::acceptLoop);
+        Thread.ofVirtual().name("forward-" + port()).start(this::acceptLoop);
+    }
+
+    /** A forwarder on a free loopback port to {@code host:port}. */
+    public static PortForwarder to(String host, int port) {
+        return new PortForwarder(0, host, port);
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    /** Closes every connection open now (both sides); returns how many client connections were cut. */
+    public int cutAll() {
+        int sockets = open.size();
+        open.forEach(PortForwarder::closeQuietly);
+        open.clear();
+        cut.addAndGet(sockets / 2);
+        return sockets / 2;
+    }
+
+    /** Client connections cut so far. */
+    public int cut() {
+        return cut.get();
     }
 
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                Socket broker = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-                Thread.ofVirtual().start(() -> pump(client, broker));
-                Thread.ofVirtual().start(() -> pump(broker, client));
+                Socket upstream = new Socket(targetHost, targetPort);
+                client.setTcpNoDelay(true);
+                upstream.setTcpNoDelay(true);
+                open.add(client);
+                open.add(upstream);
+                Thread.ofVirtual().start(() -> pump(client, upstream));
+                Thread.ofVirtual().start(() -> pump(upstream, client));
             } catch (IOException e) {
                 if (server.isClosed()) {
                     return;
@@ -46,14 +84,21 @@ final class PortForwarder implements AutoCloseable {
         }
     }
 
-    private static void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to) {
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-            in.transferTo(out);
+            byte[] buffer = new byte[16 * 1024];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
         } catch (IOException ignored) {
-            // either side closed
+            // either side closed, or the connection was cut
         } finally {
             closeQuietly(from);
             closeQuietly(to);
+            open.remove(from);
+            open.remove(to);
         }
     }
 

@@ -32,7 +32,7 @@ final class Cluster implements AutoCloseable {
         this(db, db.url());
     }
 
-    /** Workers connect to {@code workerUrl} (e.g. through a {@code CuttingProxy}); the coordinator directly. */
+    /** Workers connect to {@code workerUrl} (e.g. through a {@code PortForwarder} that cuts connections); the coordinator directly. */
     Cluster(TestDatabase db, String workerUrl) {
         this(db, workerUrl, TestKafka.bootstrap());
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.pgbackfill.job.JobState;
 import dev.pgbackfill.job.JobStatus;
 import dev.pgbackfill.spec.BackfillSpec;
-import dev.pgbackfill.testkit.CuttingProxy;
+import dev.pgbackfill.embedded.PortForwarder;
 import dev.pgbackfill.testkit.PrivatePostgres;
 import dev.pgbackfill.testkit.TestDatabase;
 import java.sql.Connection;
@@ -92,7 +92,7 @@ class FaultToleranceTest {
         table(db, "cut");
         String host = db.url().replaceFirst("^jdbc:postgresql://([^:/]+).*$", "$1");
         int port = Integer.parseInt(db.url().replaceFirst("^jdbc:postgresql://[^:/]+:(\\d+)/.*$", "$1"));
-        try (CuttingProxy proxy = new CuttingProxy(host, port);
+        try (PortForwarder proxy = PortForwarder.to(host, port);
              Cluster cluster = new Cluster(db, db.url().replaceFirst("//[^/]+/", "//127.0.0.1:" + proxy.port() + "/")).withWorkers(3)) {
             long job = cluster.launch(spec("cut"));
             for (int i = 1; i <= 3; i++) {
