@@ -6,24 +6,33 @@ let timer = null;
 
 // Opening /#token=… stores the token for this session and takes it out of the address bar (and of the history).
 if (location.hash.startsWith('#token=')) {
-  sessionStorage.setItem(tokenKey, decodeURIComponent(location.hash.substring(7)));
+  let given = location.hash.substring(7);
+  try { given = decodeURIComponent(given); } catch (e) { /* not percent-encoded: take it as it is */ }
+  sessionStorage.setItem(tokenKey, given);
   history.replaceState(null, '', location.pathname + '#/');
 }
 
+let asked = false; // ask once per page load, not on every request
+
 function token() {
   let t = sessionStorage.getItem(tokenKey);
-  if (!t) {
+  if (!t && !asked) {
+    asked = true;
     t = prompt('API token (viewer or operator):') || '';
-    sessionStorage.setItem(tokenKey, t);
+    if (t) sessionStorage.setItem(tokenKey, t);
   }
-  return t;
+  return t || '';
 }
 
 async function api(method, path, body) {
   const res = await fetch(path, {
     method, headers: { 'Authorization': 'Bearer ' + token(), 'Content-Type': 'application/json' },
     body: body ? JSON.stringify(body) : undefined });
-  if (res.status === 401) { sessionStorage.removeItem(tokenKey); throw new Error('token rejected; reload to enter another'); }
+  if (res.status === 401) {
+    sessionStorage.removeItem(tokenKey);
+    role = null;
+    throw new Error('no token or an unknown one; reload the page to enter another');
+  }
   const data = await res.json();
   if (!res.ok) throw new Error(data.error || ('HTTP ' + res.status));
   return data;
@@ -254,7 +263,11 @@ function route() {
   return jobsView;
 }
 
+let refreshing = false; // a slow round must not pile up behind the 2 s timer
+
 async function refresh() {
+  if (refreshing) return;
+  refreshing = true;
   try {
     if (role === null) {
       role = (await api('GET', '/api/me')).role;
@@ -264,6 +277,8 @@ async function refresh() {
     showError('');
   } catch (e) {
     showError(e.message);
+  } finally {
+    refreshing = false;
   }
 }
 

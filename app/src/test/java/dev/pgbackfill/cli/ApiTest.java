@@ -377,6 +377,17 @@ class ApiTest {
     }
 
     @Test
+    void unknownEndpointsAndMethodsAreAnsweredAsSuchNotAsAuthFailures() throws Exception {
+        HttpResponse<String> noSuch = call("GET", "/api/nope", OPERATOR, null);
+        HttpResponse<String> wrongMethod = call("PUT", "/api/jobs", OPERATOR, "{}");
+
+        assertThat(noSuch.statusCode()).as(noSuch.body()).isEqualTo(404);
+        assertThat(noSuch.body()).contains("no such endpoint");
+        assertThat(wrongMethod.statusCode()).as(wrongMethod.body()).isEqualTo(405);
+        assertThat(call("GET", "/api/nope", null, null).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void unknownJobIdsAndMalformedRequestsAreRefusedClearly() throws Exception {
         assertThat(call("POST", "/api/jobs/987654/pause", OPERATOR, null).statusCode()).isEqualTo(404);
         assertThat(call("GET", "/api/jobs/not-a-number", VIEWER, null).statusCode()).isEqualTo(400);

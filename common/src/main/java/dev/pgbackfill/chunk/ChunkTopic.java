@@ -38,6 +38,13 @@ public record ChunkTopic(String bootstrap, String name, int partitions, String g
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         try (Admin admin = Admin.create(p)) {
             if (admin.listTopics().names().get(15, TimeUnit.SECONDS).contains(name)) {
+                // a broker with auto-creation on may have created it with its default partition count (e.g. after
+                // losing its data): fewer partitions than asked for would leave workers idle
+                int now = admin.describeTopics(List.of(name)).allTopicNames().get(15, TimeUnit.SECONDS).get(name).partitions().size();
+                if (now < partitions) {
+                    admin.createPartitions(java.util.Map.of(name, org.apache.kafka.clients.admin.NewPartitions.increaseTo(partitions)))
+                            .all().get(15, TimeUnit.SECONDS);
+                }
                 return;
             }
             admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(15, TimeUnit.SECONDS);
@@ -91,6 +98,8 @@ public record ChunkTopic(String bootstrap, String name, int partitions, String g
                 Map.entry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 2_000),
                 // after a broker restart that lost the topic, find it again soon once the coordinator recreates it
                 Map.entry(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 10_000),
+                // only the coordinator creates the topic, with the partitions workers need
+                Map.entry(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false),
                 Map.entry(CommonClientConfigs.METADATA_RECOVERY_STRATEGY_CONFIG, "rebootstrap"));
     }
 }

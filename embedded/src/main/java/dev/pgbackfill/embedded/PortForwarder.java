@@ -53,9 +53,13 @@ public final class PortForwarder implements AutoCloseable {
 
     /** Closes every connection open now (both sides); returns how many client connections were cut. */
     public int cutAll() {
-        int sockets = open.size();
-        open.forEach(PortForwarder::closeQuietly);
-        open.clear();
+        int sockets = 0;
+        for (Socket s : open) {
+            if (open.remove(s)) {
+                closeQuietly(s);
+                sockets++;
+            }
+        }
         cut.addAndGet(sockets / 2);
         return sockets / 2;
     }
@@ -69,7 +73,13 @@ public final class PortForwarder implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                Socket upstream = new Socket(targetHost, targetPort);
+                Socket upstream;
+                try {
+                    upstream = new Socket(targetHost, targetPort);
+                } catch (IOException e) {
+                    closeQuietly(client); // the target is down: the client sees a closed connection, not a hang
+                    continue;
+                }
                 client.setTcpNoDelay(true);
                 upstream.setTcpNoDelay(true);
                 open.add(client);
@@ -117,5 +127,6 @@ public final class PortForwarder implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
+        cutAll();
     }
 }

@@ -39,8 +39,9 @@ public final class PrivatePostgres implements AutoCloseable {
         if (versions == null) {
             return null;
         }
-        return Arrays.stream(versions).map(v -> v.toPath().resolve("bin")).filter(b -> Files.isExecutable(b.resolve("pg_ctl")))
-                .max(Comparator.comparing(Path::toString)).orElse(null);
+        return Arrays.stream(versions).filter(v -> v.getName().matches("\\d+(\\.\\d+)?"))
+                .map(v -> v.toPath().resolve("bin")).filter(b -> Files.isExecutable(b.resolve("pg_ctl")))
+                .max(Comparator.comparingDouble(b -> Double.parseDouble(b.getParent().getFileName().toString()))).orElse(null);
     }
 
     public static PrivatePostgres start() throws Exception {
@@ -54,11 +55,24 @@ public final class PrivatePostgres implements AutoCloseable {
             port = s.getLocalPort();
         }
         PrivatePostgres pg = new PrivatePostgres(bin, dir, port);
-        if (isRoot()) {
-            run(List.of("chown", "postgres:postgres", dir.toString()));
+        try {
+            if (isRoot()) {
+                run(List.of("chown", "postgres:postgres", dir.toString()));
+            }
+            pg.pg("initdb", "-D", dir.resolve("data").toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
+            pg.startServer();
+        } catch (Exception e) {
+            pg.close();
+            throw e;
         }
-        pg.pg("initdb", "-D", dir.resolve("data").toString(), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
-        pg.startServer();
+        // a test JVM killed on a timeout must not leave a server running
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                pg.close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }));
         return pg;
     }
 
@@ -97,9 +111,14 @@ public final class PrivatePostgres implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
+        if (!Files.exists(dir)) {
+            return;
+        }
         try {
-            pg("pg_ctl", "-D", dir.resolve("data").toString(), "-w", "stop", "-m", "fast");
+            if (Files.exists(dir.resolve("data").resolve("postmaster.pid"))) {
+                pg("pg_ctl", "-D", dir.resolve("data").toString(), "-w", "stop", "-m", "fast");
+            }
         } finally {
             run(List.of("rm", "-rf", dir.toString()));
         }
@@ -116,10 +135,18 @@ public final class PrivatePostgres implements AutoCloseable {
     }
 
     private static void run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        File output = File.createTempFile("pgbf-private-pg", ".out");
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output).start();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IllegalStateException(String.join(" ", command) + " did not finish in 120 s");
+            }
+            if (p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + Files.readString(output.toPath()));
+            }
+        } finally {
+            output.delete();
         }
     }
 

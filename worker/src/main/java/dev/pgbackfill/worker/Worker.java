@@ -146,8 +146,9 @@ public final class Worker implements AutoCloseable {
      * a rebalance) is replaced after a pause, never left dead: the worker must keep taking requests. Correctness
      * does not depend on it, since leases in PostgreSQL decide who runs a chunk and a repeated request is a no-op.
      */
+    private volatile long backoffMs = 1_000;
+
     private void consume() {
-        long backoffMs = 1_000;
         while (!stopping) {
             try {
                 consumeUntilStopped();
@@ -160,8 +161,7 @@ public final class Worker implements AutoCloseable {
                 try {
                     Thread.sleep(backoffMs);
                 } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
+                    return; // close() interrupts the pause
                 }
                 backoffMs = Math.min(backoffMs * 2, 30_000);
             }
@@ -186,6 +186,7 @@ public final class Worker implements AutoCloseable {
                 ConsumerRecords<String, byte[]> records;
                 try {
                     records = c.poll(Duration.ofMillis(200));
+                    backoffMs = 1_000; // this consumer works: a later failure starts the backoff afresh
                 } catch (WakeupException e) {
                     continue; // a runner finished (or the worker is stopping: the loop condition decides)
                 }
@@ -230,9 +231,9 @@ public final class Worker implements AutoCloseable {
                 if (stopping) {
                     throw e;
                 }
-            } catch (org.apache.kafka.clients.consumer.CommitFailedException | org.apache.kafka.common.errors.RetriableException e) {
-                // the group moved on (rebalance, broker restart): these requests may be delivered again, and a
-                // claimed or finished chunk makes a repeat a no-op
+            } catch (org.apache.kafka.common.KafkaException e) {
+                // the group moved on (a rebalance in progress, a commit refused after one, a broker restart): these
+                // requests may be delivered again, and a claimed or finished chunk makes a repeat a no-op
                 log.warn("worker {}: offsets not committed ({}); their requests may come again and will be dropped", id, e.toString());
                 return;
             }
@@ -318,6 +319,8 @@ public final class Worker implements AutoCloseable {
         KafkaConsumer<String, byte[]> c = consumer;
         if (c != null) {
             c.wakeup();
+        } else {
+            consumerThread.interrupt(); // pausing before a new consumer: stop now
         }
         try {
             consumerThread.join(TimeUnit.SECONDS.toMillis(30));

@@ -12,7 +12,10 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 
-/** Errors as JSON {@code {status, error, field}}: 400 bad input, 404 unknown job, 503 a dependency is down. */
+/**
+ * Errors as JSON {@code {status, error, field}}: 400 bad input, 404 unknown job or endpoint, 405 wrong method,
+ * 503 a dependency is down, 500 anything else.
+ */
 @RestControllerAdvice
 public class ApiErrors {
 
@@ -39,6 +42,23 @@ public class ApiErrors {
     @ExceptionHandler(UnreachableException.class)
     ResponseEntity<Map<String, Object>> unreachable(UnreachableException e) {
         return body(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage(), null);
+    }
+
+    @ExceptionHandler(org.springframework.web.servlet.resource.NoResourceFoundException.class)
+    ResponseEntity<Map<String, Object>> noSuchPath(org.springframework.web.servlet.resource.NoResourceFoundException e) {
+        return body(HttpStatus.NOT_FOUND, "no such endpoint: /" + e.getResourcePath() + "; see /v3/api-docs", null);
+    }
+
+    @ExceptionHandler(org.springframework.web.HttpRequestMethodNotSupportedException.class)
+    ResponseEntity<Map<String, Object>> wrongMethod(org.springframework.web.HttpRequestMethodNotSupportedException e) {
+        return body(HttpStatus.METHOD_NOT_ALLOWED, e.getMethod() + " is not supported here; use " + e.getSupportedHttpMethods(), null);
+    }
+
+    /** Anything else is our fault, not the caller's: 500 with a pointer to the log (which has the details). */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<Map<String, Object>> unexpected(Exception e) {
+        org.slf4j.LoggerFactory.getLogger(ApiErrors.class).error("request failed", e);
+        return body(HttpStatus.INTERNAL_SERVER_ERROR, "internal error (" + e.getClass().getSimpleName() + "); the coordinator's log has the details", null);
     }
 
     private static ResponseEntity<Map<String, Object>> body(HttpStatus status, String message, String field) {

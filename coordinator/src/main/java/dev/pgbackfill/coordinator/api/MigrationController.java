@@ -33,7 +33,7 @@ public class MigrationController {
         }
         Migrator m = catalog.reader();
         List<RevisionStatus> revisions = m.status();
-        return new MigrationsView(catalog.scope(), true, catalog.graph().heads(), m.current(), revisions,
+        return new MigrationsView(catalog.scope(), true, catalog.graph().heads(), Migrator.current(revisions), revisions,
                 revisions.stream().filter(r -> !r.state().equals("applied")).map(RevisionStatus::revision).toList());
     }
 

@@ -41,6 +41,8 @@ public class SecurityConfig {
                         .requestMatchers("/api/**").hasRole("OPERATOR")
                         .requestMatchers("/actuator/health/**", "/actuator/prometheus", "/", "/index.html", "/assets/**", "/favicon.ico",
                                 "/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html", "/swagger-ui/**").permitAll()
+                        // the container's error page for a request that already passed (or failed) the checks above
+                        .dispatcherTypeMatchers(jakarta.servlet.DispatcherType.ERROR).permitAll()
                         .anyRequest().denyAll());
         return http.build();
     }

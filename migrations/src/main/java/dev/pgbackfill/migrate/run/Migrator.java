@@ -377,7 +377,11 @@ public final class Migrator {
 
     /** Applied revisions that no applied revision depends on (what Alembic calls the current revision). */
     public List<String> current() {
-        List<RevisionStatus> all = status();
+        return current(status());
+    }
+
+    /** The current revisions of a status read once (so that they cannot disagree with it). */
+    public static List<String> current(List<RevisionStatus> all) {
         Set<String> applied = all.stream().filter(r -> r.state().equals("applied")).map(RevisionStatus::revision).collect(Collectors.toSet());
         Set<String> parents = all.stream().filter(r -> applied.contains(r.revision())).flatMap(r -> r.downRevisions().stream()).collect(Collectors.toSet());
         return all.stream().map(RevisionStatus::revision).filter(id -> applied.contains(id) && !parents.contains(id)).toList();
