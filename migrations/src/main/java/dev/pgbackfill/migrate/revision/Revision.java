@@ -45,10 +45,6 @@ public record Revision(String id, List<String> downRevisions, String message, St
         return line == null ? source : source + ":" + line;
     }
 
-    public boolean isMerge() {
-        return downRevisions.size() > 1;
-    }
-
     /** The upgrade's steps, ordered by phase (expand, backfill, contract), in op order within a phase. */
     public List<Step> upgradeSteps(boolean allowDestructive) {
         Lowering lowering = new Lowering(false, allowDestructive);
@@ -75,11 +71,6 @@ public record Revision(String id, List<String> downRevisions, String message, St
             return steps;
         }
         return steps.stream().map(s -> s instanceof SqlStep q ? q.withTx(Tx.NONE) : s).toList();
-    }
-
-    /** The last phase that has any step, or EXPAND for an empty (merge) revision. */
-    public Phase lastPhase() {
-        return upgradeSteps(false).stream().map(Step::phase).max(Comparator.naturalOrder()).orElse(Phase.EXPAND);
     }
 
     @Override
