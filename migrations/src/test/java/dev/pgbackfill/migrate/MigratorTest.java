@@ -292,6 +292,9 @@ class MigratorTest {
         db.exec("INSERT INTO dn VALUES (51, NULL)");
 
         assertThatThrownBy(() -> m.down("base")).isInstanceOf(MigrationFailedException.class).hasMessageContaining("violated by some row");
+        assertThat(m.status()).extracting(RevisionStatusState::of).containsExactly("1 partial");
+        assertThatThrownBy(() -> m.up(null, Phase.CONTRACT, false)).isInstanceOf(MigrationRefusedException.class)
+                .hasMessage("revision 1 is part-way through its downgrade (1 step(s) done); finish it with migrate down first; nothing was changed");
         db.exec("DELETE FROM dn WHERE id = 51");
         m.down("base");
 
@@ -315,5 +318,12 @@ class MigratorTest {
 
         assertThat(db.queryString("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'rawci_email_key'::regclass")).isEqualTo("true");
         assertThat(log).contains("1 repair: DROP INDEX CONCURRENTLY IF EXISTS \"rawci_email_key\"");
+    }
+
+    /** "id state" of a status line, for compact assertions. */
+    static final class RevisionStatusState {
+        static String of(dev.pgbackfill.migrate.run.RevisionStatus s) {
+            return s.revision() + " " + s.state();
+        }
     }
 }

@@ -74,6 +74,13 @@ public final class Migrator {
         Phase cap = settings.waitForBackfills() || upTo.compareTo(Phase.BACKFILL) < 0 ? upTo : Phase.BACKFILL;
         try (Session s = new Session()) {
             Map<String, VersionRow> rows = s.rows();
+            for (Revision r : graph.upTo(to)) {
+                VersionRow row = rows.get(r.id());
+                if (row != null && row.downStepsDone() > 0) {
+                    throw new MigrationRefusedException("revision " + r.id() + " is part-way through its downgrade (" + row.downStepsDone()
+                            + " step(s) done); finish it with migrate down first; nothing was changed");
+                }
+            }
             List<Revision> todo = graph.upTo(to).stream().filter(r -> rows.get(r.id()) == null || !rows.get(r.id()).complete()).toList();
             if (todo.isEmpty()) {
                 log.accept("already at " + to + ": nothing to upgrade");
@@ -328,12 +335,12 @@ public final class Migrator {
     }
 
     /**
-     * What reverts a revision: its written downgrade when it is complete (or its downgrade had begun); when only
+     * What reverts a revision: its written downgrade when it is complete; when only
      * its expand (and backfill) phases ran, the inverse of its expand ops, since the downgrade assumes a finished
      * revision. A partial revision that cannot be undone that way is refused, naming why.
      */
     private List<Step> downgradePlan(Revision r, VersionRow row) {
-        if (row.complete() || row.downStepsDone() > 0) {
+        if (row.complete()) { // stays complete while its downgrade is under way, so a rerun takes the same plan
             if (!r.hasDowngrade()) {
                 throw new MigrationRefusedException("revision " + r.id() + " (" + r.source() + ") has no downgrade; nothing was changed");
             }
@@ -364,7 +371,7 @@ public final class Migrator {
             for (Revision r : graph.ordered()) {
                 VersionRow row = rows.get(r.id());
                 List<Phase> phases = r.upgradeSteps(settings.allowDestructive()).stream().map(Step::phase).distinct().toList();
-                String state = row == null ? "pending" : row.complete() ? "applied" : "partial";
+                String state = row == null ? "pending" : row.complete() && row.downStepsDone() == 0 ? "applied" : "partial";
                 List<JobStatus> jobStatus = row == null ? List.of() : row.jobs().stream().map(jobs::status).toList();
                 out.add(new RevisionStatus(r.id(), r.downRevisions(), r.message(), r.source(), phases, row == null ? null : row.phaseDone(),
                         state, jobStatus));
