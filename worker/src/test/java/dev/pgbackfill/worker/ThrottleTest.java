@@ -61,11 +61,12 @@ class ThrottleTest {
         JobStatus s = cluster.awaitFinished(job, Duration.ofSeconds(60));
 
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
-        // steady state: rows committed between 2 s and 7 s after the first one
-        double achieved = db.queryLong("""
-                SELECT count(*) FROM audit_log WHERE tbl = 'rl'
-                   AND at >= (SELECT min(at) FROM audit_log WHERE tbl = 'rl') + interval '2 s'
-                   AND at <  (SELECT min(at) FROM audit_log WHERE tbl = 'rl') + interval '7 s'""") / 5.0;
+        // steady state: from 2 s after the first commit to the last one (a fixed window's edges cut batches in two,
+        // which on a busy machine moves the figure by a batch or two)
+        double achieved = Double.parseDouble(db.queryString("""
+                WITH s AS (SELECT min(at) + interval '2 s' AS t FROM audit_log WHERE tbl = 'rl')
+                SELECT (count(*) / extract(epoch FROM max(at) - (SELECT t FROM s)))::text
+                  FROM audit_log WHERE tbl = 'rl' AND at >= (SELECT t FROM s)"""));
         System.out.printf("rate limit: target 1000 rows/s, achieved %.0f rows/s (ratio %.3f)%n", achieved, achieved / 1_000);
         assertThat(achieved / 1_000).isBetween(0.9, 1.1);
     }
