@@ -167,10 +167,12 @@ let throttleStatus = {};      // job id → what the last apply did, shown under
 
 async function jobView(view, id) {
   const [j, samples, chunks, events, workers, settings] = await Promise.all([
-    api('GET', '/api/jobs/' + id), api('GET', '/api/jobs/' + id + '/samples?minutes=60'), api('GET', '/api/jobs/' + id + '/chunks'),
+    api('GET', '/api/jobs/' + id), api('GET', '/api/jobs/' + id + '/samples?minutes=60'), api('GET', '/api/jobs/' + id + '/chunks?cells=600'),
     api('GET', '/api/jobs/' + id + '/events'), api('GET', '/api/workers'), api('GET', '/api/jobs/' + id + '/throttle')]);
   const owners = new Set(chunks.filter(c => c.state === 'RUNNING').map(c => c.owner));
+  // a big job's map merges neighbouring chunks into one cell (the most pressing state wins): the legend then counts cells
   const counts = chunks.reduce((m, c) => (m[c.state] = (m[c.state] || 0) + 1, m), {});
+  const merged = chunks.some(c => c.lastChunkNo > c.chunkNo);
   const oldForm = document.getElementById('throttle-form');
   const keepForm = editingThrottle && oldForm && oldForm.dataset.job === String(id);
   const form = keepForm ? oldForm : throttleForm(j, settings);
@@ -195,10 +197,11 @@ async function jobView(view, id) {
     el('h2', {}, 'Rate, last hour'), rateChart(samples),
     el('h2', {}, 'Chunks'),
     el('div', { class: 'legend muted' }, ['DONE', 'RUNNING', 'PENDING', 'STUCK'].map(s =>
-      el('span', {}, el('i', { class: 'chunk ' + s }), s.toLowerCase() + ' ' + (counts[s] || 0)))),
+      el('span', {}, el('i', { class: 'chunk ' + s }), s.toLowerCase() + ' ' + (counts[s] || 0))),
+      merged ? el('span', {}, '(cells of ~' + Math.ceil(j.chunksTotal / chunks.length) + ' chunks)') : ''),
     el('div', { class: 'chunks', id: 'chunk-map' }, chunks.map(c => el('div', {
       class: 'chunk ' + c.state, dataset: { state: c.state },
-      title: '#' + c.chunkNo + ' ' + c.state + ', ' + num(c.rowsDone) + ' rows, attempts ' + c.attempts + (c.owner ? ', ' + c.owner : '')
+      title: '#' + c.chunkNo + (c.lastChunkNo > c.chunkNo ? '–' + c.lastChunkNo : '') + ' ' + c.state + ', ' + num(c.rowsDone) + ' rows, attempts ' + c.attempts + (c.owner ? ', ' + c.owner : '')
         + (c.stuckRows ? ', stuck rows ' + c.stuckRows : '') }))),
     el('h2', {}, 'Workers on this job'),
     workersTable(workers.filter(w => owners.has(w.id))),

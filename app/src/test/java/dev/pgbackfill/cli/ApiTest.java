@@ -266,6 +266,23 @@ class ApiTest {
     }
 
     @Test
+    void aBigJobsChunkMapComesMergedIntoTheCellsAsked() throws Exception {
+        HttpResponse<String> launched = call("POST", "/api/jobs", OPERATOR, "{\"table\":\"items\",\"set\":[\"b = a + 7\"],\"chunkSize\":10}");
+        long job = ((Number) Json.read(launched.body(), Map.class).get("id")).longValue();
+        long total = db.queryLong("SELECT count(*) FROM pgbackfill.chunk WHERE job_id = ?", job);
+
+        List<?> cells = Json.read(call("GET", "/api/jobs/" + job + "/chunks?cells=3", VIEWER, null).body(), List.class);
+        List<?> all = Json.read(call("GET", "/api/jobs/" + job + "/chunks", VIEWER, null).body(), List.class);
+
+        assertThat(total).isGreaterThan(3);
+        assertThat(all).hasSize((int) total);
+        assertThat(cells).hasSize(3);
+        assertThat(((Number) ((Map<?, ?>) cells.get(0)).get("chunkNo")).intValue()).isZero();
+        assertThat(((Number) ((Map<?, ?>) cells.get(2)).get("lastChunkNo")).longValue()).isEqualTo(total - 1);
+        assertThat(call("GET", "/api/jobs/" + job + "/chunks?cells=0", VIEWER, null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void migrationsWithoutARevisionSetSayHowToConfigureOne() throws Exception {
         @SuppressWarnings("unchecked") Map<String, Object> m = Json.read(call("GET", "/api/migrations", VIEWER, null).body(), Map.class);
 

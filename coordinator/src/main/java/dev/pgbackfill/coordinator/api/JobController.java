@@ -66,10 +66,16 @@ public class JobController {
         return view.samples(id, Duration.ofMinutes(minutes));
     }
 
-    /** Every chunk: state (PENDING, RUNNING, DONE, STUCK), rows, attempts, lease owner: the chunk map. */
+    /**
+     * Every chunk: state (PENDING, RUNNING, DONE, STUCK), rows, attempts, lease owner: the chunk map. With
+     * {@code cells}, a job with more chunks comes merged into that many runs of neighbours.
+     */
     @GetMapping("/{id}/chunks")
-    public List<ClusterView.ChunkInfo> chunks(@PathVariable long id) {
-        return view.chunks(id);
+    public List<ClusterView.ChunkInfo> chunks(@PathVariable long id, @RequestParam(required = false) Integer cells) {
+        if (cells != null && (cells < 1 || cells > 100_000)) {
+            throw new InvalidInputException("cells", "cells must be between 1 and 100000, got " + cells);
+        }
+        return cells == null ? view.chunks(id) : view.chunks(id, cells);
     }
 
     @GetMapping("/{id}/events")

@@ -16,8 +16,12 @@ public final class ClusterView {
     public record RateSample(String at, long rowsDone) {
     }
 
-    /** One chunk as the chunk map shows it. */
-    public record ChunkInfo(int chunkNo, String state, long rowsDone, int attempts, long stuckRows, String owner, String leaseExpiresAt) {
+    /**
+     * One chunk as the chunk map shows it, or a run of neighbouring chunks ({@code chunkNo}..{@code lastChunkNo})
+     * shown as one cell: its state is the most pressing of theirs (STUCK, then RUNNING, PENDING, DONE).
+     */
+    public record ChunkInfo(int chunkNo, int lastChunkNo, String state, long rowsDone, int attempts, long stuckRows, String owner,
+                            String leaseExpiresAt) {
     }
 
     /**
@@ -48,13 +52,25 @@ public final class ClusterView {
     }
 
     public List<ChunkInfo> chunks(long jobId) {
+        return chunks(jobId, Integer.MAX_VALUE);
+    }
+
+    /** The chunks, merged into at most {@code cells} runs of neighbours when there are more (a big job's map). */
+    public List<ChunkInfo> chunks(long jobId, int cells) {
         jobs.status(jobId);
         return query("""
-                SELECT chunk_no, state, rows_done, attempts, stuck_rows, lease_owner, lease_expires_at
-                  FROM pgbackfill.chunk WHERE job_id = ? ORDER BY chunk_no""",
-                ps -> ps.setLong(1, jobId),
-                rs -> new ChunkInfo(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getLong(5), rs.getString(6),
-                        rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant().toString()));
+                SELECT min(chunk_no), max(chunk_no),
+                       CASE WHEN bool_or(state = 'STUCK') THEN 'STUCK' WHEN bool_or(state = 'RUNNING') THEN 'RUNNING'
+                            WHEN bool_or(state = 'PENDING') THEN 'PENDING' ELSE 'DONE' END,
+                       sum(rows_done), max(attempts), sum(stuck_rows), min(lease_owner), min(lease_expires_at)
+                  FROM (SELECT c.*, ntile(?) OVER (ORDER BY chunk_no) AS cell FROM pgbackfill.chunk c WHERE job_id = ?) c
+                 GROUP BY cell ORDER BY 1""",
+                ps -> {
+                    ps.setInt(1, cells);
+                    ps.setLong(2, jobId);
+                },
+                rs -> new ChunkInfo(rs.getInt(1), rs.getInt(2), rs.getString(3), rs.getLong(4), rs.getInt(5), rs.getLong(6), rs.getString(7),
+                        rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant().toString()));
     }
 
     public List<WorkerInfo> workers() {
