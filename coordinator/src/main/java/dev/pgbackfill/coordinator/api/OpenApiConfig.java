@@ -18,7 +18,7 @@ public class OpenApiConfig {
                 .info(new Info().title("pgbackfill coordinator API").version("0.1.0")
                         .description("Launch, watch, pause, resume, cancel and throttle backfill jobs; workers; schema migrations. "
                                 + "Send Authorization: Bearer <token>: viewer tokens read, operator tokens also change. "
-                                + "Errors are {\"status\", \"error\", \"field\"} with 400 (invalid input, nothing changed), 401 (no or unknown token), 403 (viewer token on a change), 404 (unknown job), 503 (a dependency is down)."))
+                                + "Errors are {\"status\", \"error\", \"field\"} with 400 (invalid input, nothing changed), 401 (no or unknown token), 403 (viewer token on a change), 404 (unknown job or endpoint), 405 (wrong method), 503 (a dependency is down), 500 (anything else: see the coordinator's log)."))
                 .components(new Components().addSecuritySchemes("bearer", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")))
                 .addSecurityItem(new SecurityRequirement().addList("bearer"));
     }

@@ -127,7 +127,7 @@ public final class Migrator {
             if (phase == Phase.BACKFILL) {
                 runBackfills(s, r, steps, row == null ? List.of() : row.jobs(), finalize);
             } else {
-                if (phase == Phase.CONTRACT && row != null && !row.jobs().isEmpty()) {
+                if (phase == Phase.CONTRACT && row != null && !row.jobs().isEmpty() && !s.gated.contains(r.id())) {
                     gate(s, r, row.jobs(), finalize);
                 }
                 if (skip > 0) {
@@ -251,6 +251,7 @@ public final class Migrator {
                 }
             }
         }
+        s.gated.add(r.id()); // checked once per run: the check scans for rows left, which can take a while
     }
 
     private BackfillRunner runner() {
@@ -474,6 +475,8 @@ public final class Migrator {
         private final Connection c;
         /** Whether this run has written anything yet: refusals say whether "nothing was changed" is true. */
         boolean changed;
+        /** Revisions whose backfills passed the contract gate in this run. */
+        final Set<String> gated = new java.util.HashSet<>();
 
         Session() {
             Connection conn = null;

@@ -1,7 +1,6 @@
 package dev.pgbackfill.migrate.run;
 
 import dev.pgbackfill.migrate.Phase;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -50,30 +49,22 @@ final class VersionStore {
     }
 
     void addJob(Connection c, String revision, long jobId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE pgbackfill.migration_version SET backfill_jobs = backfill_jobs || ?::bigint, updated_at = now() WHERE scope = ? AND revision = ?")) {
-            ps.setLong(1, jobId);
-            ps.setString(2, scope);
-            ps.setString(3, revision);
-            ps.executeUpdate();
-        }
+        updateRow(c, revision, "backfill_jobs = backfill_jobs || ?::bigint", jobId);
     }
 
     void replaceJobs(Connection c, String revision, List<Long> jobs) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE pgbackfill.migration_version SET backfill_jobs = ?, updated_at = now() WHERE scope = ? AND revision = ?")) {
-            Array array = c.createArrayOf("bigint", jobs.toArray());
-            ps.setArray(1, array);
-            ps.setString(2, scope);
-            ps.setString(3, revision);
-            ps.executeUpdate();
-        }
+        updateRow(c, revision, "backfill_jobs = ?", c.createArrayOf("bigint", jobs.toArray()));
     }
 
     void downProgress(Connection c, String revision, int stepsDone) throws SQLException {
+        updateRow(c, revision, "down_steps_done = ?", stepsDone);
+    }
+
+    /** Sets one column of a revision's row; {@code assignment} is a constant of this class with one parameter. */
+    private void updateRow(Connection c, String revision, String assignment, Object value) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "UPDATE pgbackfill.migration_version SET down_steps_done = ?, updated_at = now() WHERE scope = ? AND revision = ?")) {
-            ps.setInt(1, stepsDone);
+                "UPDATE pgbackfill.migration_version SET " + assignment + ", updated_at = now() WHERE scope = ? AND revision = ?")) {
+            ps.setObject(1, value);
             ps.setString(2, scope);
             ps.setString(3, revision);
             ps.executeUpdate();
