@@ -160,8 +160,7 @@ public final class Lowering {
         steps.add(sql(Phase.EXPAND, "CREATE TRIGGER " + trigger + " BEFORE INSERT OR UPDATE ON " + table
                 + " FOR EACH ROW EXECUTE FUNCTION " + function + "()", origin));
         steps.add(new BackfillStep(new BackfillSpec(r.table(), List.of(to + " = " + from), null, null, null, null, null, null), origin));
-        steps.add(sql(Phase.CONTRACT, "DROP TRIGGER IF EXISTS " + trigger + " ON " + table, origin));
-        steps.add(sql(Phase.CONTRACT, "DROP FUNCTION IF EXISTS " + function + "()", origin));
+        dropSync(r).forEach(statement -> steps.add(sql(Phase.CONTRACT, statement, origin)));
         steps.add(sql(Phase.CONTRACT, "ALTER TABLE " + table + " DROP COLUMN IF EXISTS " + from, origin));
         return steps;
     }
@@ -187,6 +186,13 @@ public final class Lowering {
         } catch (RuntimeException e) {
             return null; // a name we cannot read; the statement itself will tell
         }
+    }
+
+    /** Dropping a column rename's sync trigger and its function (in contract, or when undoing its expand). */
+    static List<String> dropSync(Op.RenameColumn r) {
+        String trigger = syncTriggerName(r);
+        return List.of("DROP TRIGGER IF EXISTS " + trigger + " ON " + Names.table(r.table()),
+                "DROP FUNCTION IF EXISTS " + Names.schemaPrefix(r.table()) + trigger + "()");
     }
 
     /** The sync trigger of a column rename, also the name of its function. */

@@ -44,9 +44,7 @@ public record Undo(List<Step> steps, List<String> blockers) {
                     }
                 }
                 case Op.RenameColumn r -> {
-                    String trigger = Lowering.syncTriggerName(r);
-                    steps.add(sql("DROP TRIGGER IF EXISTS " + trigger + " ON " + Names.table(r.table()), origin));
-                    steps.add(sql("DROP FUNCTION IF EXISTS " + Names.schemaPrefix(r.table()) + trigger + "()", origin));
+                    Lowering.dropSync(r).forEach(statement -> steps.add(sql(statement, origin)));
                     steps.add(sql("ALTER TABLE " + Names.table(r.table()) + " DROP COLUMN IF EXISTS " + Names.ident(r.to()), origin));
                 }
                 case Op.CreateIndex x -> {
