@@ -118,4 +118,13 @@ public final class Baselines {
             }
         }
     }
+
+    /** The server's current WAL insert position, in bytes: the difference of two readings is the WAL written between them. */
+    public static long walPosition(DataSource ds) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn");
+             var rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
 }

@@ -23,6 +23,13 @@ public record BenchTable(DataSource dataSource, long rows, String keyType) {
         }
     }
 
+    /** Turns autovacuum on or off for the table, so that a measurement's windows are not compared across one. */
+    public void autovacuum(boolean enabled) throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+            st.execute("ALTER TABLE " + NAME + " SET (autovacuum_enabled = " + enabled + ")");
+        }
+    }
+
     /** Rows not yet backfilled (0 after a correct run). */
     public long remaining() throws SQLException {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();

@@ -3,6 +3,7 @@ package dev.pgbackfill.cli;
 import dev.pgbackfill.bench.Baselines;
 import dev.pgbackfill.bench.BenchTable;
 import dev.pgbackfill.bench.OltpLoad;
+import dev.pgbackfill.bench.OltpProcess;
 import dev.pgbackfill.throttle.ThrottleSettings;
 import java.time.Duration;
 import dev.pgbackfill.db.ControlSchema;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,6 +56,18 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = "bench-results", description = "Folder for the Markdown and JSON results (default ${DEFAULT-VALUE}).")
     Path out;
+
+    @Option(names = "--oltp-rate", defaultValue = "2000",
+            description = "Pace of the foreground load in the impact measurement, operations per second over all its threads; 0 for a closed loop "
+                    + "that saturates the machine (default ${DEFAULT-VALUE}).")
+    double oltpRate;
+
+    @Option(names = "--impact-throttle", defaultValue = "0.25",
+            description = "Throttle of the run measured for foreground impact, as a fraction of the unthrottled rate (default ${DEFAULT-VALUE}).")
+    double impactThrottle;
+
+    @Option(names = "--oltp-threads", defaultValue = "4", description = "Threads (connections) of the foreground load (default ${DEFAULT-VALUE}).")
+    int oltpThreads;
 
     @Option(names = "--verbose", description = "Debug logs and stack traces.")
     boolean verbose;
@@ -169,29 +183,47 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
-     * Foreground impact, throttle accuracy and pause latency, on one run throttled to 25 % of the unthrottled rate:
-     * an OLTP load (4 threads, point SELECTs and UPDATEs on random keys) is measured idle, then during the run; the
-     * run's achieved rate is compared with its target over the same window; then the job is paused and the time
-     * until the pause barrier returns is measured (no batch commits after it).
+     * Foreground impact, throttle accuracy and pause latency, on one run throttled to a fraction
+     * ({@code --impact-throttle}, 25 %) of the unthrottled rate. An OLTP load (point SELECTs and UPDATEs on random
+     * keys, paced at {@code --oltp-rate}, in a process of its own) is measured with the cluster up and idle, then
+     * during the throttled run, then idle again once the job is paused and cancelled; idle is both idle windows
+     * together, so a drift of the machine during the measurement weighs on both sides. Over the busy window the
+     * achieved rate is compared with its target; then the time until the pause barrier returns is measured, and no
+     * batch may commit after it. Autovacuum is off for the table meanwhile, so that it does not land in one window
+     * and not the other. (Alternating short idle and busy windows by pausing and resuming was tried: every resume
+     * restarts chunks, and those restarts, not the steady run, then dominate the busy windows.)
      */
     private Map<String, Object> impact(BenchTable table, DataSource ds, double unthrottled, PrintStream err) throws Exception {
         table.reset();
-        Duration window = Duration.ofSeconds(Math.max(5, Math.min(20, rows / 200_000)));
-        OltpLoad.Latencies idle = OltpLoad.measure(ds, rows, 4, window);
-        double target = Math.max(100, Math.round(unthrottled * 0.25));
+        Duration window = Duration.ofSeconds(Math.max(6, Math.min(20, rows / 200_000)));
+        Duration half = window.dividedBy(2);
+        double target = Math.max(100, Math.round(unthrottled * impactThrottle));
         ThrottleSettings throttle = new ThrottleSettings(target, null, null, null, null, null, null, null, null, null, null, null);
         Map<String, Object> m = new LinkedHashMap<>();
-        try (LocalCluster cluster = LocalCluster.start((com.zaxxer.hikari.HikariDataSource) ds, kafka, db, 2, err)) {
+        table.autovacuum(false);
+        try (LocalCluster cluster = LocalCluster.start((com.zaxxer.hikari.HikariDataSource) ds, kafka, db, 2, err);
+             OltpProcess oltp = OltpProcess.start((com.zaxxer.hikari.HikariDataSource) ds, rows, oltpThreads, oltpRate)) {
+            Thread.sleep(3_000); // the cluster's consumers join their group and settle before anything is measured
+            OltpLoad.Latencies idleBefore = oltp.measure(half, () -> { });
             long id = cluster.coordinator.launch(new BackfillSpec(BenchTable.NAME, List.of("b = a + 1"), null, null, null, null, null, null, throttle), "bench");
             while (cluster.coordinator.status(id).rowsDone() == 0) {
                 Thread.sleep(5);
             }
             Thread.sleep(1_000); // past the first second: shares settle as chunks start
-            long rows0 = cluster.coordinator.status(id).rowsDone();
-            long t0 = System.nanoTime();
-            OltpLoad.Latencies during = OltpLoad.measure(ds, rows, 4, window);
+            long[] start = new long[3];
+            OltpLoad.Latencies busy = oltp.measure(window, () -> {
+                try {
+                    start[0] = cluster.coordinator.status(id).rowsDone();
+                    start[1] = System.nanoTime();
+                    start[2] = Baselines.walPosition(ds);
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             long rows1 = cluster.coordinator.status(id).rowsDone();
-            double achieved = (rows1 - rows0) / ((System.nanoTime() - t0) / 1e9);
+            double busySeconds = (System.nanoTime() - start[1]) / 1e9;
+            double walMbPerSecond = (Baselines.walPosition(ds) - start[2]) / busySeconds / (1 << 20);
+            double achieved = (rows1 - start[0]) / busySeconds;
             long p0 = System.nanoTime();
             cluster.coordinator.pause(id, "bench", "pause latency");
             double pauseSeconds = (System.nanoTime() - p0) / 1e9;
@@ -199,20 +231,39 @@ public final class BenchCommand implements Callable<Integer> {
             Thread.sleep(1_000);
             long afterPause = cluster.coordinator.status(id).rowsDone() - atPause;
             cluster.coordinator.cancel(id, "bench", "measured");
+            OltpLoad.Latencies idleAfter = oltp.measure(half, () -> { });
+            OltpLoad.Latencies idle = idleBefore.merge(idleAfter, 2 * half.toMillis() / 1e3);
+            m.put("oltpThreads", oltpThreads);
+            m.put("oltpPaceOpsPerSecond", oltpRate);
+            m.put("oltpIdleOpsPerSecond", idle.opsPerSecond());
+            m.put("oltpDuringOpsPerSecond", busy.opsPerSecond());
             m.put("oltpIdleP50Ms", idle.p50Ms());
             m.put("oltpIdleP99Ms", idle.p99Ms());
-            m.put("oltpDuringP50Ms", during.p50Ms());
-            m.put("oltpDuringP99Ms", during.p99Ms());
-            m.put("p99Ratio", during.p99Ms() / idle.p99Ms());
-            m.put("p50Ratio", during.p50Ms() / idle.p50Ms());
+            m.put("oltpIdleBeforeP99Ms", idleBefore.p99Ms());
+            m.put("oltpIdleAfterP99Ms", idleAfter.p99Ms());
+            m.put("oltpDuringP50Ms", busy.p50Ms());
+            m.put("oltpDuringP99Ms", busy.p99Ms());
+            m.put("oltpIdleReadP99Ms", idle.readP99Ms());
+            m.put("oltpIdleWriteP99Ms", idle.writeP99Ms());
+            m.put("oltpDuringReadP99Ms", busy.readP99Ms());
+            m.put("oltpDuringWriteP99Ms", busy.writeP99Ms());
+            m.put("p99Ratio", busy.p99Ms() / idle.p99Ms());
+            m.put("p50Ratio", busy.p50Ms() / idle.p50Ms());
+            m.put("walMbPerSecondDuring", walMbPerSecond);
             m.put("throttleTarget", target);
             m.put("throttleAchieved", achieved);
             m.put("throttleAccuracy", achieved / target);
             m.put("pauseSeconds", pauseSeconds);
             m.put("rowsCommittedAfterPause", afterPause);
-            err.printf(Locale.ROOT, "  impact: OLTP p99 %.2f ms idle, %.2f ms during a run throttled to %.0f rows/s (×%.2f); achieved %.0f rows/s "
-                            + "(accuracy %.3f); pause returned in %.3f s, %d rows committed after it%n",
-                    idle.p99Ms(), during.p99Ms(), target, during.p99Ms() / idle.p99Ms(), achieved, achieved / target, pauseSeconds, afterPause);
+            err.printf(Locale.ROOT, "  impact: OLTP (%d threads, %s) p99 %.2f ms idle (%.2f before, %.2f after), %.2f ms during a run throttled to %.0f rows/s "
+                            + "(×%.2f; p50 ×%.2f; reads p99 %.2f → %.2f ms, writes p99 %.2f → %.2f ms); %.0f ops/s idle, %.0f during; WAL %.1f MB/s during; "
+                            + "achieved %.0f rows/s (accuracy %.3f); pause returned in %.3f s, %d rows committed after it%n",
+                    oltpThreads, oltpRate > 0 ? String.format(Locale.ROOT, "paced at %.0f ops/s", oltpRate) : "closed loop",
+                    idle.p99Ms(), idleBefore.p99Ms(), idleAfter.p99Ms(), busy.p99Ms(), target, busy.p99Ms() / idle.p99Ms(), busy.p50Ms() / idle.p50Ms(),
+                    idle.readP99Ms(), busy.readP99Ms(), idle.writeP99Ms(), busy.writeP99Ms(), idle.opsPerSecond(), busy.opsPerSecond(), walMbPerSecond,
+                    achieved, achieved / target, pauseSeconds, afterPause);
+        } finally {
+            table.autovacuum(true);
         }
         return m;
     }
@@ -241,10 +292,11 @@ public final class BenchCommand implements Callable<Integer> {
             json.add(m);
         }
         if (impact != null) {
-            md.append(String.format(Locale.ROOT, "%n| foreground and control (run throttled to 25 %%) | value | target |%n|---|---:|---:|%n"
+            md.append(String.format(Locale.ROOT, "%n| foreground and control (run throttled to %.0f %%, OLTP %s) | value | target |%n|---|---:|---:|%n"
                             + "| OLTP p99 during ÷ idle | %.2f× (%.2f / %.2f ms) | ≤ 1.25× |%n| OLTP p50 during ÷ idle | %.2f× | |%n"
                             + "| throttle achieved ÷ target | %.3f (%.0f / %.0f rows/s) | 0.9–1.1 |%n| pause returned after | %.3f s | ≤ one batch + 1 s |%n"
                             + "| rows committed after pause | %d | 0 |%n",
+                    100 * impactThrottle, oltpRate > 0 ? String.format(Locale.ROOT, "%d threads paced at %.0f ops/s", oltpThreads, oltpRate) : oltpThreads + " threads, closed loop",
                     impact.get("p99Ratio"), impact.get("oltpDuringP99Ms"), impact.get("oltpIdleP99Ms"), impact.get("p50Ratio"),
                     impact.get("throttleAccuracy"), impact.get("throttleAchieved"), impact.get("throttleTarget"), impact.get("pauseSeconds"),
                     impact.get("rowsCommittedAfterPause")));
