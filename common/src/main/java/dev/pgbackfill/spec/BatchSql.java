@@ -99,6 +99,21 @@ public final class BatchSql {
                 + " ORDER BY " + keyOrder + " LIMIT ?";
     }
 
+    /**
+     * Read-only: whether any row on a range of the table's pages still matches the predicate, as a TID range scan
+     * (PostgreSQL 14+): a sequential read of those pages, no index, whatever the key. Parameters: the first page's
+     * tid, then (when {@code upper}) the tid that ends the range.
+     */
+    public String remainingInPages(boolean upper) {
+        return "SELECT 1 FROM " + fromClause() + " WHERE t.ctid >= CAST(? AS tid)" + (upper ? " AND t.ctid < CAST(? AS tid)" : "")
+                + " AND " + rowFilter(false, false) + " LIMIT 1";
+    }
+
+    /** Read-only: the table's size in pages now, for {@link #remainingInPages}. */
+    public String pages() {
+        return "SELECT pg_relation_size(CAST(? AS regclass)) / current_setting('block_size')::bigint";
+    }
+
     /** Read-only: min and max key (integer single-column keys), for the planner. */
     public String minMax() {
         String k = "t." + spec.keys().get(0).quoted();

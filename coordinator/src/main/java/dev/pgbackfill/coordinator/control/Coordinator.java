@@ -58,6 +58,9 @@ public final class Coordinator implements AutoCloseable {
     private final Map<Long, JobStatus> metered = new ConcurrentHashMap<>();
     private final AtomicReference<HealthMonitor.Signals> lastSignals = new AtomicReference<>();
 
+    /** Pages read by one statement of the final verification (64 MB of 8 kB pages): bounded, like every statement here. */
+    static final long VERIFY_SLICE_PAGES = 8_192;
+
     public Coordinator(DataSource dataSource, ChunkPublisher publisher, CoordinatorSettings settings) {
         this.dataSource = dataSource;
         this.jobs = new JobStore(dataSource);
@@ -429,8 +432,11 @@ public final class Coordinator implements AutoCloseable {
                     + "predicate; see stuckRows, release the locks and `resume` the job");
             return;
         }
-        // Chunk by chunk, each query bounded by its range: never one statement over the whole table.
-        List<Integer> withRows = chunksWithRemainingRows(c, jobId, new BatchSql(jobs.resolvedSpec(jobId)));
+        // Slice by slice, each query bounded: never one statement over the whole table. First a sequential read of
+        // the pages; only when a row still matches, the chunk-by-chunk check that says which chunks to reopen.
+        ResolvedSpec spec = jobs.resolvedSpec(jobId);
+        BatchSql sql = new BatchSql(spec);
+        List<Integer> withRows = anyRowRemainsByPages(c, spec, sql) ? chunksWithRemainingRows(c, jobId, sql) : List.of();
         if (withRows.isEmpty()) {
             if (jobs.transition(jobId, JobState.SUCCEEDED, "coordinator", "every chunk done; no row matches the predicate")) {
                 sample(c, jobId);
@@ -458,6 +464,49 @@ public final class Coordinator implements AutoCloseable {
         c.commit();
         log.info("job {}: verification found rows still matching in {} chunk(s); reopened them", jobId, withRows.size());
         publishDue(jobId);
+    }
+
+    /**
+     * Whether any row of the table still matches the job's predicate, read in slices of {@link #VERIFY_SLICE_PAGES}
+     * pages by TID range scans: on a freshly backfilled table (old row versions still in the index) this is several
+     * times cheaper than walking every chunk's key range through the index. The last slice has no upper bound, so
+     * pages added while it runs are read too. Before PostgreSQL 14 (no TID range scan) this answers true, and the
+     * chunk-by-chunk check does all the work.
+     */
+    private boolean anyRowRemainsByPages(Connection c, ResolvedSpec spec, BatchSql sql) throws SQLException {
+        if (c.getMetaData().getDatabaseMajorVersion() < 14) {
+            return true;
+        }
+        long pages;
+        try (PreparedStatement ps = c.prepareStatement(sql.pages())) {
+            ps.setString(1, spec.table().sql());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                pages = rs.getLong(1);
+            }
+        }
+        c.commit();
+        try (PreparedStatement bounded = c.prepareStatement(sql.remainingInPages(true));
+             PreparedStatement open = c.prepareStatement(sql.remainingInPages(false))) {
+            for (long first = 0; ; first += VERIFY_SLICE_PAGES) {
+                boolean last = first + VERIFY_SLICE_PAGES >= pages;
+                PreparedStatement ps = last ? open : bounded;
+                ps.setString(1, "(" + first + ",0)");
+                if (!last) {
+                    ps.setString(2, "(" + (first + VERIFY_SLICE_PAGES) + ",0)");
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        c.commit();
+                        return true;
+                    }
+                }
+                c.commit();
+                if (last) {
+                    return false;
+                }
+            }
+        }
     }
 
     private List<Integer> chunksWithRemainingRows(Connection c, long jobId, BatchSql sql) throws SQLException {

@@ -20,6 +20,15 @@ public final class ChunkPublisher implements AutoCloseable {
     public ChunkPublisher(ChunkTopic topic) {
         this.topic = topic;
         this.producer = new KafkaProducer<>(topic.producerProps());
+        // Fetch the topic's metadata now, in the background, so the first launch does not wait for it (about a tenth
+        // of a second); a broker that is down only makes this thread wait, and the first publish then retries.
+        Thread.ofVirtual().name("chunk-publisher-warmup").start(() -> {
+            try {
+                producer.partitionsFor(topic.name());
+            } catch (RuntimeException e) {
+                // not reachable yet: publish() deals with it
+            }
+        });
     }
 
     /** Publishes all requests; returns those the broker acknowledged (the others are retried by the monitor). */
