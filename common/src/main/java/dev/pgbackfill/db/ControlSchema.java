@@ -15,6 +15,8 @@ import org.flywaydb.core.api.FlywayException;
  */
 public final class ControlSchema {
     public static final String SCHEMA = "pgbackfill";
+    /** NOTIFY channel a worker signals on when a chunk of a job is done (payload: the job id). */
+    public static final String CHUNK_DONE_CHANNEL = "pgbackfill_chunk_done";
     private static final long INSTALL_LOCK = 0x7067626b66696c6cL; // "pgbkfill"
 
     private ControlSchema() {

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,6 +54,8 @@ public final class Coordinator implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final ChunkDoneListener chunkDone;
+    private final AtomicBoolean wakePending = new AtomicBoolean();
     private long lastSampleNanos;
     private volatile MeterRegistry registry;
     private final Map<Long, JobStatus> metered = new ConcurrentHashMap<>();
@@ -63,6 +66,7 @@ public final class Coordinator implements AutoCloseable {
 
     public Coordinator(DataSource dataSource, ChunkPublisher publisher, CoordinatorSettings settings) {
         this.dataSource = dataSource;
+        this.chunkDone = new ChunkDoneListener(dataSource, this::wakeMonitor);
         this.jobs = new JobStore(dataSource);
         this.publisher = publisher;
         this.settings = settings;
@@ -102,6 +106,21 @@ public final class Coordinator implements AutoCloseable {
 
     public void start() {
         monitor.scheduleWithFixedDelay(this::tickSafely, 0, settings.tick().toMillis(), TimeUnit.MILLISECONDS);
+        chunkDone.start();
+    }
+
+    /** An extra tick soon, unless one is already waiting: chunks finishing together wake the monitor once. */
+    private void wakeMonitor() {
+        if (wakePending.compareAndSet(false, true)) {
+            try {
+                monitor.execute(() -> {
+                    wakePending.set(false);
+                    tickSafely();
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                wakePending.set(false); // closing
+            }
+        }
     }
 
     /** Checks a spec against the catalog without creating anything; throws InvalidInputException when it is bad. */
@@ -545,6 +564,7 @@ public final class Coordinator implements AutoCloseable {
 
     @Override
     public void close() {
+        chunkDone.close();
         monitor.shutdownNow();
         try {
             monitor.awaitTermination(10, TimeUnit.SECONDS);

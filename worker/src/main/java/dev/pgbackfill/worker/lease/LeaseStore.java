@@ -3,6 +3,7 @@ package dev.pgbackfill.worker.lease;
 import dev.pgbackfill.chunk.ChunkRequest;
 import dev.pgbackfill.job.JobState;
 import dev.pgbackfill.job.Json;
+import dev.pgbackfill.db.ControlSchema;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -103,8 +104,26 @@ public final class LeaseStore {
 
     /** The chunk's whole range was verified: nothing in it matches the predicate any more. */
     public boolean complete(ChunkLease lease, int sweeps) throws SQLException {
-        return update(lease, "state = 'DONE', finished_at = now(), stuck_rows = 0, stuck_keys = NULL, skipped = false, sweeps = sweeps + " + sweeps
-                + ", lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL", null) == 1;
+        boolean done = update(lease, "state = 'DONE', finished_at = now(), stuck_rows = 0, stuck_keys = NULL, skipped = false, sweeps = sweeps + "
+                + sweeps + ", lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL", null) == 1;
+        if (done) {
+            notifyChunkDone(lease.jobId());
+        }
+        return done;
+    }
+
+    /**
+     * Tells a listening coordinator that a chunk finished, so it checks at once whether the job is complete instead of
+     * at its next tick. Best effort: without it the tick still finds the job complete.
+     */
+    private void notifyChunkDone(long jobId) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+            ps.setString(1, ControlSchema.CHUNK_DONE_CHANNEL);
+            ps.setString(2, Long.toString(jobId));
+            ps.execute();
+        } catch (SQLException e) {
+            // the coordinator's tick covers it
+        }
     }
 
     /** Rows in the range stayed locked (or kept matching) through every sweep: report them, never drop them. */
