@@ -31,13 +31,6 @@ public final class OltpLoad {
      */
     public record Latencies(long operations, double opsPerSecond, double p50Ms, double p99Ms, double readP99Ms, double writeP99Ms,
                             long[] samples) {
-        /** Percentiles of two measurements' operations together. */
-        public Latencies merge(Latencies other, double seconds) {
-            long[] all = Arrays.copyOf(samples, samples.length + other.samples.length);
-            System.arraycopy(other.samples, 0, all, samples.length, other.samples.length);
-            return of(all, seconds);
-        }
-
         /** @param samples latency in nanoseconds shifted left by one, the low bit set for a write */
         static Latencies of(long[] samples, double seconds) {
             Arrays.sort(samples);

@@ -163,11 +163,21 @@ class DistributedBackfillTest {
                 throw new IllegalStateException(e);
             }
         });
-        writer.start();
-        long job = cluster.launch(spec("ins", "b = a + 7"));
-        Thread.sleep(300);
-        inserting.set(false);
-        writer.join();
+        long job;
+        try (Connection holder = db.connect()) {
+            // a row held by another session keeps the job running (it is retried, never skipped) until the inserts stop
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                st.execute("SELECT * FROM ins WHERE id = 10000 FOR UPDATE");
+            }
+            writer.start();
+            job = cluster.launch(spec("ins", "b = a + 7"));
+            Thread.sleep(300);
+            inserting.set(false);
+            writer.join();
+            assertThat(cluster.coordinator.status(job).state()).as("the job was still running when the inserts stopped").isEqualTo(JobState.RUNNING);
+            holder.commit();
+        }
         JobStatus s = cluster.awaitFinished(job, Duration.ofSeconds(90));
 
         assertThat(inserted.get()).isGreaterThan(0);

@@ -72,6 +72,25 @@ class ThrottleTest {
     }
 
     @Test
+    void theRateHoldsAcrossWorkersWhenManyShortChunksStartAndEnd() throws Exception {
+        db.exec("CREATE TABLE rs (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO rs SELECT g, g FROM generate_series(1, 5000) g; ANALYZE rs");
+        Audit.install(db, "rs", "t.id");
+
+        // 50 chunks of 100 rows: each lasts a tenth of a second at this rate, so both workers keep starting new ones
+        long job = cluster.launch(new BackfillSpec("rs", List.of("b = a + 1"), null, null, null, null, 100, 100L, rate(1_000)));
+        JobStatus s = cluster.awaitFinished(job, Duration.ofSeconds(60));
+
+        assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
+        double achieved = Double.parseDouble(db.queryString("""
+                WITH s AS (SELECT min(at) + interval '1 s' AS t FROM audit_log WHERE tbl = 'rs')
+                SELECT (count(*) / extract(epoch FROM max(at) - (SELECT t FROM s)))::text
+                  FROM audit_log WHERE tbl = 'rs' AND at >= (SELECT t FROM s)"""));
+        System.out.printf("rate limit, short chunks: target 1000 rows/s, achieved %.0f rows/s (ratio %.3f)%n", achieved, achieved / 1_000);
+        assertThat(achieved / 1_000).isBetween(0.9, 1.1);
+        assertThat(Audit.rowsNotUpdatedOnce(db, "rs", "t.id")).isZero();
+    }
+
+    @Test
     void scheduleWindowPausesAndReleasesTheJobByItself() throws Exception {
         db.exec("CREATE TABLE sw (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO sw SELECT g, g FROM generate_series(1, 3000) g");
         clock.set(Instant.parse("2026-07-18T10:00:00Z")); // Saturday

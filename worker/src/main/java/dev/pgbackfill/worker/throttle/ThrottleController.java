@@ -6,8 +6,6 @@ import dev.pgbackfill.throttle.Schedule;
 import dev.pgbackfill.throttle.ThrottleSettings;
 import dev.pgbackfill.worker.lease.ChunkLease;
 import dev.pgbackfill.worker.lease.JobStoppedException;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -17,14 +15,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 /**
  * The worker's throttle. Settings live in PostgreSQL (changeable while a job runs, the same for every worker);
- * each worker reads them at most once a second. A job's rate, a schedule window's rate and the global budget
- * are shared equally among the chunks being worked at that moment, and each chunk run paces itself with a
- * Resilience4j {@link RateLimiter} for its share (re-sized with {@code changeLimitForPeriod} as chunks start and end).
- * Rows are paid for after each batch, so the achieved rate counts rows really changed.
+ * each worker reads them at most once a second, and at once when one of its chunks starts or ends. A job's rate (or
+ * its schedule window's, when lower) and the global budget are each a {@link RateClock} in PostgreSQL that every
+ * batch pays its rows into after it commits, so the achieved rate counts rows really changed and holds across
+ * workers. The share of the chunks running at the moment only sizes throttled batches.
  */
 public final class ThrottleController implements Throttle {
     static final int THROTTLED_MIN_BATCH = 100;
@@ -37,46 +36,23 @@ public final class ThrottleController implements Throttle {
     private final Map<Long, JobView> views = new ConcurrentHashMap<>();
     /** The batch size each job last settled on here, so a new chunk starts where the previous one ended. */
     private final Map<Long, Integer> learnedSize = new ConcurrentHashMap<>();
-    /**
-     * One rate limiter per job in this worker, shared by its chunk runs (a limiter per run would give every new chunk
-     * a free first batch: rows are paid after they are written). It is sized to this worker's share: the job's
-     * per-chunk share times the chunks of the job running here.
-     */
-    private final Map<Long, JobLimiter> limiters = new ConcurrentHashMap<>();
-
-    private static final class JobLimiter {
-        final java.util.concurrent.atomic.AtomicInteger localRuns = new java.util.concurrent.atomic.AtomicInteger();
-        RateLimiter limiter;
-        boolean slowPeriod;
-
-        /** Permits per 100 ms period (1 s below 100 rows/s, so a period holds at least one permit). */
-        synchronized RateLimiter sized(long jobId, double rate) {
-            boolean slow = rate < 100;
-            Duration period = slow ? Duration.ofSeconds(1) : Duration.ofMillis(100);
-            int perPeriod = (int) Math.max(1, Math.round(slow ? rate : rate / 10));
-            if (limiter == null || slow != slowPeriod) {
-                limiter = RateLimiter.of("job-" + jobId, RateLimiterConfig.custom()
-                        .limitRefreshPeriod(period).limitForPeriod(perPeriod).timeoutDuration(Duration.ofDays(1)).build());
-                slowPeriod = slow;
-            } else if (limiter.getRateLimiterConfig().getLimitForPeriod() != perPeriod) {
-                limiter.changeLimitForPeriod(perPeriod);
-            }
-            return limiter;
-        }
-    }
+    /** Chunk runs of each job in this worker, counted into the shares that size throttled batches. */
+    private final Map<Long, AtomicInteger> localRuns = new ConcurrentHashMap<>();
+    private final RateClock rateClock;
 
     public ThrottleController(DataSource dataSource, Clock clock, MeterRegistry metrics) {
         this.dataSource = dataSource;
         this.clock = clock;
         this.metrics = metrics;
+        this.rateClock = new RateClock(dataSource);
     }
 
     @Override
     public ChunkThrottle forChunk(ChunkLease lease) {
-        JobLimiter limiter = limiters.computeIfAbsent(lease.jobId(), j -> new JobLimiter());
-        limiter.localRuns.incrementAndGet();
+        AtomicInteger runs = localRuns.computeIfAbsent(lease.jobId(), j -> new AtomicInteger());
+        runs.incrementAndGet();
         views.remove(lease.jobId()); // a chunk started: shares change now, not at the next refresh
-        return new PerChunk(lease.jobId(), limiter);
+        return new PerChunk(lease.jobId(), runs);
     }
 
     JobView view(long jobId) throws SQLException {
@@ -105,7 +81,7 @@ public final class ThrottleController implements Throttle {
         if (v.state().isTerminal()) {
             // a finished job's state stays here only as long as its last chunk runs finish; forget the rest
             learnedSize.remove(jobId);
-            limiters.remove(jobId);
+            localRuns.remove(jobId);
         }
         views.put(jobId, v);
         return v;
@@ -131,6 +107,15 @@ public final class ThrottleController implements Throttle {
         return share;
     }
 
+    /** The job's own rate now: its --rate, or its schedule window's rate when lower; null when neither is set. */
+    static Double jobRate(JobView v, Schedule.Decision window) {
+        Double rate = v.settings().rate();
+        if (window != null && window.rate() != null) {
+            rate = min(rate, window.rate());
+        }
+        return rate == null || rate <= 0 ? null : rate;
+    }
+
     /**
      * The batch of a throttled chunk: a twentieth of a second's share, at least {@link #THROTTLED_MIN_BATCH} rows
      * (or a whole second's share when that is less), never more than the adaptive size. Each commit flushes the
@@ -149,17 +134,17 @@ public final class ThrottleController implements Throttle {
 
     private final class PerChunk implements ChunkThrottle {
         private final long jobId;
-        private final JobLimiter jobLimiter;
+        private final AtomicInteger runs;
         private boolean first = true;
 
-        PerChunk(long jobId, JobLimiter jobLimiter) {
+        PerChunk(long jobId, AtomicInteger runs) {
             this.jobId = jobId;
-            this.jobLimiter = jobLimiter;
+            this.runs = runs;
         }
 
         @Override
         public void close() {
-            jobLimiter.localRuns.decrementAndGet();
+            runs.decrementAndGet();
             views.remove(jobId);
         }
 
@@ -186,7 +171,7 @@ public final class ThrottleController implements Throttle {
                         first = false;
                     }
                     int bounded = Math.max(s.minBatchOrDefault(), Math.min(s.maxBatchOrDefault(), size));
-                    Double share = share(v, schedule(v), jobLimiter.localRuns.get());
+                    Double share = share(v, schedule(v), runs.get());
                     return share == null ? bounded : throttledBatch(bounded, share);
                 }
                 metrics.counter("pgbackfill.throttle.waits", "job", Long.toString(jobId), "reason", wait).increment();
@@ -198,10 +183,16 @@ public final class ThrottleController implements Throttle {
         public int afterBatch(int size, long locked, long rows, long nanos, Waiter waiter) throws Exception {
             JobView v = view(jobId);
             ThrottleSettings s = v.settings();
-            Double share = share(v, schedule(v), jobLimiter.localRuns.get());
-            if (share != null && rows > 0) {
-                RateLimiter limiter = jobLimiter.sized(jobId, share * Math.max(1, jobLimiter.localRuns.get()));
-                long wait = limiter.reservePermission((int) Math.min(Integer.MAX_VALUE, rows));
+            if (rows > 0) {
+                // rows are paid after they are written, on clocks every worker shares (RateClock)
+                long wait = 0;
+                Double jobRate = jobRate(v, schedule(v));
+                if (jobRate != null) {
+                    wait = rateClock.pay("job:" + jobId, rows, jobRate);
+                }
+                if (v.globalRate() != null && v.globalRate() > 0) {
+                    wait = Math.max(wait, rateClock.pay("global", rows, v.globalRate()));
+                }
                 if (wait > 0) {
                     metrics.counter("pgbackfill.throttle.waits", "job", Long.toString(jobId), "reason", "rate").increment();
                     waiter.sleep(Duration.ofNanos(wait));
