@@ -46,6 +46,27 @@ class LeastPrivilegeTest {
     }
 
     @Test
+    void anUpgradeGivesTheRateClocksToRolesGrantedBeforeThem() throws Exception {
+        try (var ds = dev.pgbackfill.db.Database.open(dev.pgbackfill.db.DbConfig.of(db.url(), null, null), 4, "upgrade")) {
+            dev.pgbackfill.db.ControlSchema.install(ds);
+        }
+        String early = "pgbf_t_early_worker";
+        db.exec("DROP ROLE IF EXISTS " + early + "; CREATE ROLE " + early + "; GRANT UPDATE ON pgbackfill.chunk TO " + early
+                + "; REVOKE ALL ON pgbackfill.rate_clock FROM " + early); // as if granted before V3 created the table
+        try {
+            String v4 = new String(getClass().getResourceAsStream("/db/pgbackfill/V4__rate_clock_grants.sql").readAllBytes(),
+                    java.nio.charset.StandardCharsets.UTF_8);
+
+            db.exec(v4);
+
+            assertThat(db.queryString("SELECT has_table_privilege('" + early + "', 'pgbackfill.rate_clock', 'SELECT, INSERT, UPDATE')::text"))
+                    .isEqualTo("true");
+        } finally {
+            db.exec("DROP OWNED BY " + early + "; DROP ROLE IF EXISTS " + early);
+        }
+    }
+
+    @Test
     void workersWithOnlyTheDocumentedGrantsFinishTheJob() throws Exception {
         db.exec("CREATE TABLE lp (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO lp SELECT g, g FROM generate_series(1, 20000) g; "
                 + "CREATE TABLE lp_owner_only (x int)");
