@@ -61,14 +61,20 @@ class ThrottleTest {
         JobStatus s = cluster.awaitFinished(job, Duration.ofSeconds(60));
 
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
-        // steady state: from 2 s after the first commit to the last one (a fixed window's edges cut batches in two,
-        // which on a busy machine moves the figure by a batch or two)
-        double achieved = Double.parseDouble(db.queryString("""
-                WITH s AS (SELECT min(at) + interval '2 s' AS t FROM audit_log WHERE tbl = 'rl')
-                SELECT (count(*) / extract(epoch FROM max(at) - (SELECT t FROM s)))::text
-                  FROM audit_log WHERE tbl = 'rl' AND at >= (SELECT t FROM s)"""));
+        double achieved = steadyRate("rl", 2);
         System.out.printf("rate limit: target 1000 rows/s, achieved %.0f rows/s (ratio %.3f)%n", achieved, achieved / 1_000);
         assertThat(achieved / 1_000).isBetween(0.9, 1.1);
+    }
+
+    /**
+     * Rows per second in the steady state: from {@code afterSeconds} after the table's first audited update to its last
+     * one (a fixed window's edges cut batches in two, which on a busy machine moves the figure by a batch or two).
+     */
+    static double steadyRate(String table, int afterSeconds) {
+        return Double.parseDouble(db.queryString("""
+                WITH s AS (SELECT min(at) + make_interval(secs => %d) AS t FROM audit_log WHERE tbl = '%s')
+                SELECT (count(*) / extract(epoch FROM max(at) - (SELECT t FROM s)))::text
+                  FROM audit_log WHERE tbl = '%s' AND at >= (SELECT t FROM s)""".formatted(afterSeconds, table, table)));
     }
 
     @Test
@@ -81,10 +87,7 @@ class ThrottleTest {
         JobStatus s = cluster.awaitFinished(job, Duration.ofSeconds(60));
 
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
-        double achieved = Double.parseDouble(db.queryString("""
-                WITH s AS (SELECT min(at) + interval '1 s' AS t FROM audit_log WHERE tbl = 'rs')
-                SELECT (count(*) / extract(epoch FROM max(at) - (SELECT t FROM s)))::text
-                  FROM audit_log WHERE tbl = 'rs' AND at >= (SELECT t FROM s)"""));
+        double achieved = steadyRate("rs", 1);
         System.out.printf("rate limit, short chunks: target 1000 rows/s, achieved %.0f rows/s (ratio %.3f)%n", achieved, achieved / 1_000);
         assertThat(achieved / 1_000).isBetween(0.9, 1.1);
         assertThat(Audit.rowsNotUpdatedOnce(db, "rs", "t.id")).isZero();
