@@ -257,10 +257,10 @@ public final class BenchCommand implements Callable<Integer> {
             m.put("throttleAccuracy", achieved / target);
             m.put("pauseSeconds", pauseSeconds);
             m.put("rowsCommittedAfterPause", afterPause);
-            err.printf(Locale.ROOT, "  impact: OLTP (%d threads, %s) p99 %.2f ms idle (the quieter of %.2f before, %.2f after), %.2f ms during a run throttled to %.0f rows/s "
+            err.printf(Locale.ROOT, "  impact: OLTP (%s) p99 %.2f ms idle (the quieter of %.2f before, %.2f after), %.2f ms during a run throttled to %.0f rows/s "
                             + "(×%.2f; p50 ×%.2f; reads p99 %.2f → %.2f ms, writes p99 %.2f → %.2f ms); %.0f ops/s idle, %.0f during; WAL %.1f MB/s during; "
                             + "achieved %.0f rows/s (accuracy %.3f); pause returned in %.3f s, %d rows committed after it%n",
-                    oltpThreads, oltpRate > 0 ? String.format(Locale.ROOT, "paced at %.0f ops/s", oltpRate) : "closed loop",
+                    oltpLoad(),
                     idle.p99Ms(), idleBefore.p99Ms(), idleAfter.p99Ms(), busy.p99Ms(), target, busy.p99Ms() / idle.p99Ms(), busy.p50Ms() / idle.p50Ms(),
                     idle.readP99Ms(), busy.readP99Ms(), idle.writeP99Ms(), busy.writeP99Ms(), idle.opsPerSecond(), busy.opsPerSecond(), walMbPerSecond,
                     achieved, achieved / target, pauseSeconds, afterPause);
@@ -268,6 +268,11 @@ public final class BenchCommand implements Callable<Integer> {
             table.autovacuum(true);
         }
         return m;
+    }
+
+    /** The foreground load in words, e.g. "4 threads paced at 2000 ops/s". */
+    private String oltpLoad() {
+        return oltpRate > 0 ? String.format(Locale.ROOT, "%d threads paced at %.0f ops/s", oltpThreads, oltpRate) : oltpThreads + " threads, closed loop";
     }
 
     private void report(List<Result> results, Map<String, Object> machine, Map<String, Object> impact) throws Exception {
@@ -298,7 +303,7 @@ public final class BenchCommand implements Callable<Integer> {
                             + "| OLTP p99 during ÷ idle | %.2f× (%.2f / %.2f ms) | ≤ 1.25× |%n| OLTP p50 during ÷ idle | %.2f× | |%n"
                             + "| throttle achieved ÷ target | %.3f (%.0f / %.0f rows/s) | 0.9–1.1 |%n| pause returned after | %.3f s | ≤ one batch + 1 s |%n"
                             + "| rows committed after pause | %d | 0 |%n",
-                    100 * impactThrottle, oltpRate > 0 ? String.format(Locale.ROOT, "%d threads paced at %.0f ops/s", oltpThreads, oltpRate) : oltpThreads + " threads, closed loop",
+                    100 * impactThrottle, oltpLoad(),
                     impact.get("p99Ratio"), impact.get("oltpDuringP99Ms"), impact.get("oltpIdleP99Ms"), impact.get("p50Ratio"),
                     impact.get("throttleAccuracy"), impact.get("throttleAchieved"), impact.get("throttleTarget"), impact.get("pauseSeconds"),
                     impact.get("rowsCommittedAfterPause")));

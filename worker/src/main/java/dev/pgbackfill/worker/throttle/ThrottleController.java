@@ -20,7 +20,7 @@ import javax.sql.DataSource;
 
 /**
  * The worker's throttle. Settings live in PostgreSQL (changeable while a job runs, the same for every worker);
- * each worker reads them at most once a second, and at once when one of its chunks starts or ends. A job's rate (or
+ * each worker reads them at most once a second. A job's rate (or
  * its schedule window's, when lower) and the global budget are each a {@link RateClock} in PostgreSQL that every
  * batch pays its rows into after it commits, so the achieved rate counts rows really changed and holds across
  * workers. The share of the chunks running at the moment only sizes throttled batches.
@@ -51,7 +51,6 @@ public final class ThrottleController implements Throttle {
     public ChunkThrottle forChunk(ChunkLease lease) {
         AtomicInteger runs = localRuns.computeIfAbsent(lease.jobId(), j -> new AtomicInteger());
         runs.incrementAndGet();
-        views.remove(lease.jobId()); // a chunk started: shares change now, not at the next refresh
         return new PerChunk(lease.jobId(), runs);
     }
 
@@ -94,13 +93,8 @@ public final class ThrottleController implements Throttle {
      */
     static Double share(JobView v, Schedule.Decision window, int localRuns) {
         long mine = Math.max(1, Math.max(localRuns, v.runningChunks()));
-        Double share = null;
-        if (v.settings().rate() != null) {
-            share = v.settings().rate() / mine;
-        }
-        if (window != null && window.rate() != null) {
-            share = min(share, window.rate() / mine);
-        }
+        Double rate = lowerOf(v.settings().rate(), window);
+        Double share = rate == null ? null : rate / mine;
         if (v.globalRate() != null) {
             share = min(share, v.globalRate() / Math.max(1, Math.max(localRuns, v.allRunningChunks())));
         }
@@ -109,11 +103,13 @@ public final class ThrottleController implements Throttle {
 
     /** The job's own rate now: its --rate, or its schedule window's rate when lower; null when neither is set. */
     static Double jobRate(JobView v, Schedule.Decision window) {
-        Double rate = v.settings().rate();
-        if (window != null && window.rate() != null) {
-            rate = min(rate, window.rate());
-        }
+        Double rate = lowerOf(v.settings().rate(), window);
         return rate == null || rate <= 0 ? null : rate;
+    }
+
+    /** A job's --rate, or its schedule window's rate when that is lower or the only one; null when neither is set. */
+    private static Double lowerOf(Double rate, Schedule.Decision window) {
+        return window == null || window.rate() == null ? rate : min(rate, window.rate());
     }
 
     /**
@@ -145,7 +141,6 @@ public final class ThrottleController implements Throttle {
         @Override
         public void close() {
             runs.decrementAndGet();
-            views.remove(jobId);
         }
 
         @Override
