@@ -2,7 +2,6 @@ package dev.pgbackfill.error;
 
 /** Bad input from the operator, found before the first write: nothing was changed. Exit code 2. */
 public class InvalidInputException extends PgbackfillException {
-    public static final int EXIT_CODE = 2;
     private final String field;
 
     public InvalidInputException(String message) {
@@ -25,7 +24,7 @@ public class InvalidInputException extends PgbackfillException {
     }
 
     @Override
-    public int exitCode() {
-        return EXIT_CODE;
+    public ErrorCode code() {
+        return ErrorCode.INVALID_INPUT;
     }
 }

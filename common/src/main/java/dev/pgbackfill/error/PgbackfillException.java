@@ -2,7 +2,7 @@ package dev.pgbackfill.error;
 
 /**
  * Base of every error pgbackfill reports to an operator. The message is meant to be shown as-is, on one line,
- * and to say what to fix; {@link #exitCode()} is the process exit code the CLI uses for it.
+ * and to say what to fix; {@link #code()} gives the exit code, the HTTP status and the stable code string.
  */
 public abstract class PgbackfillException extends RuntimeException {
     protected PgbackfillException(String message) {
@@ -13,5 +13,10 @@ public abstract class PgbackfillException extends RuntimeException {
         super(message, cause);
     }
 
-    public abstract int exitCode();
+    public abstract ErrorCode code();
+
+    /** The process exit code the CLI uses for this error. */
+    public final int exitCode() {
+        return code().exitCode();
+    }
 }

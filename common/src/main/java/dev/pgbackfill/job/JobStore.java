@@ -1,17 +1,16 @@
 package dev.pgbackfill.job;
 
+import dev.pgbackfill.error.DatabaseException;
 import dev.pgbackfill.error.InvalidInputException;
 import dev.pgbackfill.error.JobNotFoundException;
 import dev.pgbackfill.spec.BackfillSpec;
 import dev.pgbackfill.spec.ResolvedSpec;
-import dev.pgbackfill.throttle.ThrottleReasons;
 import dev.pgbackfill.throttle.ThrottleSettings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -19,26 +18,6 @@ import javax.sql.DataSource;
 
 /** Jobs and their state history in the control schema. All state changes go through {@link #transition}. */
 public class JobStore {
-    private static final String STATUS_SELECT = """
-            SELECT j.id, j.state, j.target_table, j.rows_estimated, j.created_at, j.started_at, j.finished_at,
-                   coalesce(CASE WHEN j.state = 'PAUSED' THEN j.throttle_reason END, j.health_reason), j.last_error,
-                   coalesce(c.rows_done, 0), coalesce(c.stuck_rows, 0), coalesce(c.total, 0), coalesce(c.done, 0),
-                   coalesce(c.running, 0),
-                   (SELECT (max(s.rows_done) - min(s.rows_done))::float8
-                           / greatest(extract(epoch FROM max(s.at) - min(s.at)), 0.001)
-                      FROM pgbackfill.job_sample s WHERE s.job_id = j.id AND s.at > clock_timestamp() - interval '30 seconds'
-                    HAVING count(*) > 1) AS recent_rate,
-                   extract(epoch FROM coalesce(j.finished_at, clock_timestamp()) - j.started_at) AS elapsed,
-                   j.throttle::text, coalesce(c.workers, 0)
-              FROM pgbackfill.job j
-              LEFT JOIN LATERAL (
-                   SELECT sum(rows_done) AS rows_done, sum(stuck_rows) AS stuck_rows, count(*) AS total,
-                          count(*) FILTER (WHERE state IN ('DONE', 'STUCK')) AS done,
-                          count(*) FILTER (WHERE state = 'RUNNING') AS running,
-                          count(DISTINCT lease_owner) FILTER (WHERE state = 'RUNNING') AS workers
-                     FROM pgbackfill.chunk WHERE job_id = j.id) c ON true
-            """;
-
     private final DataSource dataSource;
 
     public JobStore(DataSource dataSource) {
@@ -64,7 +43,7 @@ public class JobStore {
                 id = rs.getLong(1);
             }
         }
-        event(c, id, "state", null, JobState.PLANNING, actor, "launched");
+        JobEventLog.record(c, id, "state", null, JobState.PLANNING, actor, "launched");
         return id;
     }
 
@@ -89,11 +68,11 @@ public class JobStore {
                     state = JobState.valueOf(rs.getString(1));
                 }
             }
-            event(c, jobId, "throttle", state, state, actor, description);
+            JobEventLog.record(c, jobId, "throttle", state, state, actor, description);
             c.commit();
             return settings;
         } catch (SQLException e) {
-            throw new IllegalStateException("changing the throttle of job " + jobId + " failed: " + e.getMessage(), e);
+            throw DatabaseException.wrap("changing the throttle of job " + jobId, e);
         }
     }
 
@@ -112,41 +91,13 @@ public class JobStore {
                         return false;
                     }
                     JobState state = JobState.valueOf(rs.getString(1));
-                    event(c, jobId, "health", state, state, "health", reason == null ? "healthy again" : reason);
+                    JobEventLog.record(c, jobId, "health", state, state, "health", reason == null ? "healthy again" : reason);
                 }
             }
             c.commit();
             return true;
         } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    /** The cluster-wide rows/s budget shared by every running job, or null. */
-    public Double globalRate() {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("SELECT (value #>> '{}')::float8 FROM pgbackfill.setting WHERE name = 'global_rate'");
-             ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getDouble(1) : null;
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
-        }
-    }
-
-    public void setGlobalRate(Double rowsPerSecond) {
-        if (rowsPerSecond != null && (!(rowsPerSecond > 0) || rowsPerSecond.isInfinite())) {
-            throw new InvalidInputException("globalRate", "the global rate must be a positive number of rows per second, got " + rowsPerSecond);
-        }
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(rowsPerSecond == null ? "DELETE FROM pgbackfill.setting WHERE name = 'global_rate'"
-                     : "INSERT INTO pgbackfill.setting (name, value) VALUES ('global_rate', to_jsonb(?::float8)) "
-                     + "ON CONFLICT (name) DO UPDATE SET value = excluded.value")) {
-            if (rowsPerSecond != null) {
-                ps.setDouble(1, rowsPerSecond);
-            }
-            ps.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw DatabaseException.wrap("reading or writing the job repository (schema pgbackfill)", e);
         }
     }
 
@@ -178,7 +129,7 @@ public class JobStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("changing job " + jobId + " to " + to + " failed: " + e.getMessage(), e);
+            throw DatabaseException.wrap("changing job " + jobId + " to " + to, e);
         }
     }
 
@@ -203,6 +154,12 @@ public class JobStore {
             throw new InvalidInputException("state", "job " + jobId + " is " + from + "; it cannot become " + to
                     + (from.isTerminal() ? " (it has finished)" : ""));
         }
+        applyTransition(c, jobId, to, actor, reason);
+        JobEventLog.record(c, jobId, "state", from, to, actor, reason);
+        return true;
+    }
+
+    private static void applyTransition(Connection c, long jobId, JobState to, String actor, String reason) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE pgbackfill.job SET state = ?, updated_at = now(),
                        started_at = CASE WHEN ? = 'RUNNING' THEN coalesce(started_at, now()) ELSE started_at END,
@@ -210,20 +167,14 @@ public class JobStore {
                        last_error = CASE WHEN ? = 'FAILED' THEN ? ELSE last_error END,
                        throttle_reason = CASE WHEN ? = 'PAUSED' THEN ? WHEN ? = 'RUNNING' THEN NULL ELSE throttle_reason END
                  WHERE id = ?""")) {
-            ps.setString(1, to.name());
-            ps.setString(2, to.name());
-            ps.setString(3, to.name());
-            ps.setString(4, to.name());
-            ps.setString(5, to.name());
+            for (int i : new int[] {1, 2, 3, 4, 5, 7, 9}) {
+                ps.setString(i, to.name());
+            }
             ps.setString(6, reason);
-            ps.setString(7, to.name());
             ps.setString(8, "paused by " + actor + (reason == null ? "" : ": " + reason));
-            ps.setString(9, to.name());
             ps.setLong(10, jobId);
             ps.executeUpdate();
         }
-        event(c, jobId, "state", from, to, actor, reason);
-        return true;
     }
 
     /**
@@ -234,52 +185,62 @@ public class JobStore {
         return from.isTerminal() && (to == JobState.PAUSED || to == JobState.CANCELLED || (to == JobState.RUNNING && from == JobState.SUCCEEDED));
     }
 
-    private void event(Connection c, long jobId, String kind, JobState from, JobState to, String actor, String reason) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO pgbackfill.job_event (job_id, kind, from_state, to_state, actor, reason) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setLong(1, jobId);
-            ps.setString(2, kind);
-            ps.setString(3, from == null ? null : from.name());
-            ps.setString(4, to.name());
-            ps.setString(5, actor);
-            ps.setString(6, reason);
-            ps.executeUpdate();
-        }
-    }
-
     public List<JobEvent> events(long jobId) {
         status(jobId); // unknown job → JobNotFoundException
-        List<JobEvent> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(
-                     "SELECT job_id, at, kind, from_state, to_state, actor, reason FROM pgbackfill.job_event WHERE job_id = ? ORDER BY id")) {
-            ps.setLong(1, jobId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new JobEvent(rs.getLong(1), iso(rs.getTimestamp(2)), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                            rs.getString(7)));
-                }
-            }
+        try (Connection c = dataSource.getConnection()) {
+            return JobEventLog.list(c, jobId);
         } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw DatabaseException.wrap("reading the events of job " + jobId, e);
         }
-        return out;
     }
 
     public JobStatus status(long jobId) {
-        return query(STATUS_SELECT + " WHERE j.id = ?", jobId, JobStore::toStatus).orElseThrow(() -> new JobNotFoundException(jobId));
+        return query(JobStatusReader.SELECT + " WHERE j.id = ?", jobId, JobStatusReader::toStatus).orElseThrow(() -> new JobNotFoundException(jobId));
     }
 
     public List<JobStatus> list() {
         List<JobStatus> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement(STATUS_SELECT + " ORDER BY j.id DESC LIMIT 200");
+             PreparedStatement ps = c.prepareStatement(JobStatusReader.SELECT + " ORDER BY j.id DESC LIMIT 200");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(toStatus(rs));
+                out.add(JobStatusReader.toStatus(rs));
             }
         } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw DatabaseException.wrap("reading or writing the job repository (schema pgbackfill)", e);
+        }
+        return out;
+    }
+
+    /** How often the final verification of a job has reopened chunks since it was launched or last resumed. */
+    public int verifyRounds(Connection c, long jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT verify_rounds FROM pgbackfill.job WHERE id = ?")) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+    }
+
+    /** Counts one more verification round ({@code reset}: back to none, when the job is resumed). */
+    public void countVerifyRound(Connection c, long jobId, boolean reset) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE pgbackfill.job SET verify_rounds = " + (reset ? "0" : "verify_rounds + 1") + " WHERE id = ?")) {
+            ps.setLong(1, jobId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Jobs still PLANNING long after they were created: their coordinator stopped while it cut their chunks. */
+    public List<Long> idsPlanningLongerThan(Connection c, java.time.Duration age) throws SQLException {
+        List<Long> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM pgbackfill.job WHERE state = 'PLANNING' AND created_at < now() - ? * interval '1 second'")) {
+            ps.setLong(1, age.toSeconds());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
         }
         return out;
     }
@@ -297,35 +258,9 @@ public class JobStore {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw DatabaseException.wrap("reading or writing the job repository (schema pgbackfill)", e);
         }
         return out;
-    }
-
-    private static JobStatus toStatus(ResultSet rs) throws SQLException {
-        long rowsDone = rs.getLong(10);
-        JobState state = JobState.valueOf(rs.getString(2));
-        long estimated = state == JobState.SUCCEEDED ? rowsDone : Math.max(rs.getLong(4), rowsDone);
-        double elapsed = rs.getDouble(16);
-        double average = rs.getObject(16) == null || elapsed <= 0 ? 0 : rowsDone / elapsed;
-        Object recentObj = rs.getObject(15);
-        double recent = state == JobState.RUNNING ? (recentObj == null ? average : rs.getDouble(15)) : 0;
-        Long eta = state == JobState.RUNNING && recent > 0 ? (long) Math.ceil((estimated - rowsDone) / recent) : null;
-        String reason = rs.getString(8);
-        if (reason == null && state == JobState.RUNNING) {
-            reason = ThrottleReasons.configured(Json.read(rs.getString(17), ThrottleSettings.class), java.time.Instant.now());
-        }
-        return new JobStatus(rs.getLong(1), state, rs.getString(3), rowsDone, estimated, round(recent), round(average), eta,
-                iso(rs.getTimestamp(5)), iso(rs.getTimestamp(6)), iso(rs.getTimestamp(7)), reason,
-                rs.getLong(11), rs.getInt(12), rs.getInt(13), rs.getInt(14), rs.getInt(18), rs.getString(9));
-    }
-
-    private static double round(double v) {
-        return Math.round(v * 10) / 10.0;
-    }
-
-    static String iso(Timestamp ts) {
-        return ts == null ? null : ts.toInstant().toString();
     }
 
     interface RowMapper<T> {
@@ -339,7 +274,7 @@ public class JobStore {
                 return rs.next() ? Optional.ofNullable(mapper.map(rs)) : Optional.empty();
             }
         } catch (SQLException e) {
-            throw new IllegalStateException(e.getMessage(), e);
+            throw DatabaseException.wrap("reading or writing the job repository (schema pgbackfill)", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.pgbackfill.coordinator.api;
 
 import dev.pgbackfill.coordinator.control.Coordinator;
+import dev.pgbackfill.throttle.GlobalRateStore;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -13,10 +14,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 @RequestMapping("/api/settings")
 public class SettingsController {
-    private final Coordinator coordinator;
+    private final GlobalRateStore rates;
 
     public SettingsController(Coordinator coordinator) {
-        this.coordinator = coordinator;
+        this.rates = new GlobalRateStore(coordinator.jobs().dataSource());
     }
 
     public record GlobalRate(Double rate) {
@@ -24,20 +25,20 @@ public class SettingsController {
 
     @GetMapping("/global-rate")
     public GlobalRate globalRate() {
-        return new GlobalRate(coordinator.jobs().globalRate());
+        return new GlobalRate(rates.globalRate());
     }
 
     /** Body {@code {"rate": 5000}}; {@code {"rate": null}} removes the budget. */
     @PutMapping("/global-rate")
     public GlobalRate setGlobalRate(@RequestBody GlobalRate body) {
-        coordinator.jobs().setGlobalRate(body.rate());
+        rates.setGlobalRate(body.rate());
         return globalRate();
     }
 
     @GetMapping
     public Map<String, Object> all() {
         Map<String, Object> m = new HashMap<>();
-        m.put("globalRate", coordinator.jobs().globalRate());
+        m.put("globalRate", rates.globalRate());
         return m;
     }
 }

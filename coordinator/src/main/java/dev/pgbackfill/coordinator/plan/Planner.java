@@ -1,5 +1,6 @@
 package dev.pgbackfill.coordinator.plan;
 
+import dev.pgbackfill.chunk.ChunkRange;
 import dev.pgbackfill.coordinator.catalog.TableInfo;
 import dev.pgbackfill.spec.BatchSql;
 import dev.pgbackfill.spec.ResolvedSpec;

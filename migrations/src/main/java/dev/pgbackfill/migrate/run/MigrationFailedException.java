@@ -1,5 +1,6 @@
 package dev.pgbackfill.migrate.run;
 
+import dev.pgbackfill.error.ErrorCode;
 import dev.pgbackfill.error.PgbackfillException;
 
 /** A statement or a backfill of a revision failed; what ran before it is recorded, so a rerun continues. Exit 1. */
@@ -9,7 +10,7 @@ public class MigrationFailedException extends PgbackfillException {
     }
 
     @Override
-    public int exitCode() {
-        return 1;
+    public ErrorCode code() {
+        return ErrorCode.FAILED;
     }
 }

@@ -1,5 +1,6 @@
 package dev.pgbackfill.migrate.run;
 
+import dev.pgbackfill.error.ErrorCode;
 import dev.pgbackfill.error.InvalidInputException;
 
 /**
@@ -9,5 +10,10 @@ import dev.pgbackfill.error.InvalidInputException;
 public class MigrationRefusedException extends InvalidInputException {
     public MigrationRefusedException(String message) {
         super("migrate", message);
+    }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.MIGRATION_REFUSED;
     }
 }

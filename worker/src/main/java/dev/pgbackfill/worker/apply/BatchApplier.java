@@ -1,8 +1,8 @@
 package dev.pgbackfill.worker.apply;
 
 import dev.pgbackfill.spec.BatchSql;
-import dev.pgbackfill.worker.lease.ChunkLease;
-import dev.pgbackfill.worker.lease.LeaseStore;
+import dev.pgbackfill.chunk.ChunkLease;
+import dev.pgbackfill.chunk.LeaseStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,12 +1,13 @@
 package dev.pgbackfill.worker.apply;
 
+import dev.pgbackfill.error.SqlErrors;
 import dev.pgbackfill.spec.BatchSql;
 import dev.pgbackfill.worker.WorkerMetrics;
 import dev.pgbackfill.worker.WorkerSettings;
-import dev.pgbackfill.worker.lease.ChunkLease;
-import dev.pgbackfill.worker.lease.JobStoppedException;
-import dev.pgbackfill.worker.lease.LeaseLostException;
-import dev.pgbackfill.worker.lease.LeaseStore;
+import dev.pgbackfill.chunk.ChunkLease;
+import dev.pgbackfill.chunk.JobStoppedException;
+import dev.pgbackfill.chunk.LeaseLostException;
+import dev.pgbackfill.chunk.LeaseStore;
 import dev.pgbackfill.worker.throttle.Throttle;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;

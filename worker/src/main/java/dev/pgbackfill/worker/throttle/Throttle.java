@@ -1,6 +1,6 @@
 package dev.pgbackfill.worker.throttle;
 
-import dev.pgbackfill.worker.lease.ChunkLease;
+import dev.pgbackfill.chunk.ChunkLease;
 import java.time.Duration;
 
 /** Decides when a chunk's next batch may run and how big it is. */

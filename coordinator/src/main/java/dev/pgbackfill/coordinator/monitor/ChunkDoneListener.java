@@ -1,4 +1,4 @@
-package dev.pgbackfill.coordinator.control;
+package dev.pgbackfill.coordinator.monitor;
 
 import dev.pgbackfill.db.ControlSchema;
 import java.sql.Connection;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * tick. It holds one connection of the pool while the coordinator runs; when that connection fails it reconnects,
  * and meanwhile the tick does the work as before.
  */
-final class ChunkDoneListener implements AutoCloseable {
+public final class ChunkDoneListener implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ChunkDoneListener.class);
 
     private final DataSource dataSource;
@@ -25,12 +25,12 @@ final class ChunkDoneListener implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private Thread thread;
 
-    ChunkDoneListener(DataSource dataSource, Runnable wake) {
+    public ChunkDoneListener(DataSource dataSource, Runnable wake) {
         this.dataSource = dataSource;
         this.wake = wake;
     }
 
-    void start() {
+    public void start() {
         thread = Thread.ofPlatform().daemon().name("pgbackfill-chunk-done-listener").start(this::run);
     }
 

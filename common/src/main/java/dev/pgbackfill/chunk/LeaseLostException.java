@@ -1,4 +1,4 @@
-package dev.pgbackfill.worker.lease;
+package dev.pgbackfill.chunk;
 
 /** The chunk was claimed by another worker after this one's lease expired: this worker must drop it. */
 public class LeaseLostException extends RuntimeException {

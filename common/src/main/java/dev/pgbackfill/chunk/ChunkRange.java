@@ -1,4 +1,4 @@
-package dev.pgbackfill.coordinator.plan;
+package dev.pgbackfill.chunk;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.pgbackfill.coordinator.control;
+package dev.pgbackfill.coordinator.health;
 
 import dev.pgbackfill.error.InvalidInputException;
 import dev.pgbackfill.throttle.Threshold;
@@ -16,17 +16,20 @@ import java.util.Locale;
  * monitor tick for all jobs; the custom probe once per job that has one. Without the {@code pg_monitor} role,
  * PostgreSQL hides other sessions' replication lag; the signal then reads 0 (documented in operations.md).
  */
-final class HealthMonitor {
+public final class HealthMonitor {
+    private HealthMonitor() {
+    }
 
-    record Signals(double replicaLagSeconds, double walRetainedMb, double lockWaiters, double activeConnections) {
+
+    public record Signals(double replicaLagSeconds, double walRetainedMb, double lockWaiters, double activeConnections) {
     }
 
     /** A job's health: {@code reason} null = healthy; {@code critical} = pause the job. */
-    record Verdict(String reason, boolean critical) {
+    public record Verdict(String reason, boolean critical) {
         static final Verdict HEALTHY = new Verdict(null, false);
     }
 
-    static Signals read(Connection c) throws SQLException {
+    public static Signals read(Connection c) throws SQLException {
         try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
                 SELECT (SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication),
                        (SELECT coalesce(max(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)), 0) / 1048576.0
@@ -45,7 +48,7 @@ final class HealthMonitor {
      * Runs a custom probe in a read-only transaction under a 2 s statement timeout; a boolean counts as 1 (true)
      * or 0. Throws InvalidInputException when the probe fails or returns something else.
      */
-    static double probe(Connection c, String sql) {
+    public static double probe(Connection c, String sql) {
         boolean autocommit = true;
         try {
             autocommit = c.getAutoCommit();
@@ -75,7 +78,7 @@ final class HealthMonitor {
         }
     }
 
-    static Verdict judge(ThrottleSettings s, Signals signals, Double probeValue) {
+    public static Verdict judge(ThrottleSettings s, Signals signals, Double probeValue) {
         List<String> critical = new ArrayList<>();
         List<String> throttle = new ArrayList<>();
         check(s.replicaLagSeconds(), signals.replicaLagSeconds(), "replica lag %.1f s", "%s s", critical, throttle);

@@ -1,4 +1,4 @@
-package dev.pgbackfill.worker.lease;
+package dev.pgbackfill.chunk;
 
 import java.util.List;
 import java.util.UUID;

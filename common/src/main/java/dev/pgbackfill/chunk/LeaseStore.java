@@ -1,6 +1,5 @@
-package dev.pgbackfill.worker.lease;
+package dev.pgbackfill.chunk;
 
-import dev.pgbackfill.chunk.ChunkRequest;
 import dev.pgbackfill.job.JobState;
 import dev.pgbackfill.job.Json;
 import dev.pgbackfill.db.ControlSchema;
@@ -14,8 +13,22 @@ import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** Claims, renews, checkpoints and releases chunk leases in {@code pgbackfill.chunk}. */
+/**
+ * The worker's side of {@code pgbackfill.chunk}: claims, checkpoints (the fence of every batch), renews, completes,
+ * marks stuck and releases one chunk lease. Every write but the claim names the lease token, so a worker that lost
+ * its lease changes nothing. {@link ChunkStore} is the coordinator's side.
+ */
 public final class LeaseStore {
+    private static final String CLAIM = """
+            UPDATE pgbackfill.chunk c
+               SET state = %1$s, lease_token = ?, lease_owner = ?, lease_expires_at = now() + ? * interval '1 millisecond',
+                   attempts = c.attempts + 1, started_at = coalesce(c.started_at, now()), updated_at = now()
+              FROM pgbackfill.job j
+             WHERE c.job_id = ? AND c.chunk_no = ? AND j.id = c.job_id AND j.state = 'RUNNING'
+               AND (c.state = %2$s OR (c.state = %1$s AND c.lease_expires_at < now()))
+         RETURNING c.lo::text, c.hi::text, c.cursor::text, c.skipped""".formatted(ChunkState.RUNNING.sql(), ChunkState.PENDING.sql());
+    private static final String UNLEASE = "lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL";
+
     private final DataSource dataSource;
     private final String owner;
     private final Duration leaseDuration;
@@ -37,14 +50,7 @@ public final class LeaseStore {
     public Optional<ChunkLease> claim(ChunkRequest request) throws SQLException {
         UUID token = UUID.randomUUID();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("""
-                     UPDATE pgbackfill.chunk c
-                        SET state = 'RUNNING', lease_token = ?, lease_owner = ?, lease_expires_at = now() + ? * interval '1 millisecond',
-                            attempts = c.attempts + 1, started_at = coalesce(c.started_at, now()), updated_at = now()
-                       FROM pgbackfill.job j
-                      WHERE c.job_id = ? AND c.chunk_no = ? AND j.id = c.job_id AND j.state = 'RUNNING'
-                        AND (c.state = 'PENDING' OR (c.state = 'RUNNING' AND c.lease_expires_at < now()))
-                  RETURNING c.lo::text, c.hi::text, c.cursor::text, c.skipped""")) {
+             PreparedStatement ps = c.prepareStatement(CLAIM)) {
             ps.setObject(1, token);
             ps.setString(2, owner);
             ps.setLong(3, leaseDuration.toMillis());
@@ -54,8 +60,8 @@ public final class LeaseStore {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new ChunkLease(request.jobId(), request.chunkNo(), token, key(rs.getString(1)), key(rs.getString(2)),
-                        key(rs.getString(3)), rs.getBoolean(4)));
+                return Optional.of(new ChunkLease(request.jobId(), request.chunkNo(), token, ChunkStore.key(rs.getString(1)),
+                        ChunkStore.key(rs.getString(2)), ChunkStore.key(rs.getString(3)), rs.getBoolean(4)));
             }
         }
     }
@@ -104,8 +110,8 @@ public final class LeaseStore {
 
     /** The chunk's whole range was verified: nothing in it matches the predicate any more. */
     public boolean complete(ChunkLease lease, int sweeps) throws SQLException {
-        boolean done = update(lease, "state = 'DONE', finished_at = now(), stuck_rows = 0, stuck_keys = NULL, skipped = false, sweeps = sweeps + "
-                + sweeps + ", lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL", null) == 1;
+        boolean done = update(lease, "state = " + ChunkState.DONE.sql() + ", finished_at = now(), stuck_rows = 0, stuck_keys = NULL, skipped = false, "
+                + "sweeps = sweeps + " + sweeps + ", " + UNLEASE, null) == 1;
         if (done) {
             notifyChunkDone(lease.jobId());
         }
@@ -128,8 +134,8 @@ public final class LeaseStore {
 
     /** Rows in the range stayed locked (or kept matching) through every sweep: report them, never drop them. */
     public boolean markStuck(ChunkLease lease, long rows, List<List<String>> sampleKeys, int sweeps) throws SQLException {
-        return update(lease, "state = 'STUCK', finished_at = now(), stuck_rows = " + rows + ", stuck_keys = ?::jsonb, sweeps = sweeps + " + sweeps
-                + ", lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL", Json.write(sampleKeys)) == 1;
+        return update(lease, "state = " + ChunkState.STUCK.sql() + ", finished_at = now(), stuck_rows = " + rows + ", stuck_keys = ?::jsonb, "
+                + "sweeps = sweeps + " + sweeps + ", " + UNLEASE, Json.write(sampleKeys)) == 1;
     }
 
     /**
@@ -138,7 +144,7 @@ public final class LeaseStore {
      * republish interval.
      */
     public boolean release(ChunkLease lease, boolean republishSoon) throws SQLException {
-        return update(lease, "state = 'PENDING', lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL"
+        return update(lease, "state = " + ChunkState.PENDING.sql() + ", " + UNLEASE
                 + (republishSoon ? ", published_at = NULL" : ", published_at = now()"), null) == 1;
     }
 
@@ -155,9 +161,5 @@ public final class LeaseStore {
             ps.setObject(i, lease.token());
             return ps.executeUpdate();
         }
-    }
-
-    private static List<String> key(String json) {
-        return json == null ? null : List.of(Json.read(json, String[].class));
     }
 }

@@ -1,0 +1,149 @@
+package dev.pgbackfill.chunk;
+
+import static dev.pgbackfill.chunk.ChunkState.DONE;
+import static dev.pgbackfill.chunk.ChunkState.PENDING;
+import static dev.pgbackfill.chunk.ChunkState.RUNNING;
+import static dev.pgbackfill.chunk.ChunkState.STUCK;
+
+import dev.pgbackfill.job.Json;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The coordinator's side of {@code pgbackfill.chunk}: a job's chunks are inserted, found due for a request, marked
+ * published, reopened and reset here ({@link LeaseStore} is the worker's side). Every method runs on the caller's
+ * connection and transaction, so a change of chunks commits with the job change it belongs to.
+ */
+public final class ChunkStore {
+    /** What a job's chunks say about its completion. */
+    public record Tally(long open, long stuckRows) {
+    }
+
+    /** A chunk's number and key range {@code (lo, hi]}. */
+    public record Range(int chunkNo, List<String> lo, List<String> hi) {
+    }
+
+    private static final String DUE = """
+            SELECT chunk_no FROM pgbackfill.chunk
+             WHERE job_id = ?
+               AND ((state = %1$s AND (published_at IS NULL OR published_at < now() - ? * interval '1 millisecond'))
+                 OR (state = %2$s AND lease_expires_at < now()
+                     AND (published_at IS NULL OR published_at < greatest(lease_expires_at, now() - ? * interval '1 millisecond'))))
+             ORDER BY chunk_no""".formatted(PENDING.sql(), RUNNING.sql());
+    private static final String RESET_FOR_RESUME = """
+            UPDATE pgbackfill.chunk SET state = %1$s, published_at = NULL, updated_at = now(),
+                   stuck_rows = CASE WHEN state = %2$s THEN 0 ELSE stuck_rows END,
+                   lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL
+             WHERE job_id = ? AND (state IN %3$s OR (state = %4$s AND lease_expires_at < now()))"""
+            .formatted(PENDING.sql(), STUCK.sql(), ChunkState.sqlList(PENDING, STUCK), RUNNING.sql());
+    private static final String TALLY = """
+            SELECT count(*) FILTER (WHERE state IN %s), coalesce(sum(stuck_rows) FILTER (WHERE state = %s), 0)
+              FROM pgbackfill.chunk WHERE job_id = ?""".formatted(ChunkState.sqlList(PENDING, RUNNING), STUCK.sql());
+    private static final String REOPEN = """
+            UPDATE pgbackfill.chunk SET state = %s, cursor = lo, published_at = NULL, finished_at = NULL, updated_at = now()
+             WHERE job_id = ? AND chunk_no = ANY (?) AND state = %s""".formatted(PENDING.sql(), DONE.sql());
+
+    /** Inserts a freshly planned job's chunks, numbered from 0, each with its cursor at its lower bound. */
+    public void insert(Connection c, long jobId, List<ChunkRange> chunks) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO pgbackfill.chunk (job_id, chunk_no, lo, hi, cursor) VALUES (?, ?, ?::jsonb, ?::jsonb, ?::jsonb)")) {
+            int no = 0;
+            for (ChunkRange r : chunks) {
+                String lo = r.lo() == null ? null : Json.write(r.lo());
+                ps.setLong(1, jobId);
+                ps.setInt(2, no++);
+                ps.setString(3, lo);
+                ps.setString(4, r.hi() == null ? null : Json.write(r.hi()));
+                ps.setString(5, lo);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /**
+     * Makes a resumed job's unfinished chunks PENDING and due for a request: stuck ones (to be tried again) and
+     * running ones whose lease expired. Live leases are left alone; their workers carry on.
+     */
+    public void resetForResume(Connection c, long jobId) throws SQLException {
+        update(c, RESET_FOR_RESUME, jobId);
+    }
+
+    /**
+     * The chunks that need a request: never published, their lease expired, or left unclaimed longer than
+     * {@code republishAfter} (a request lost or dropped while the job was paused).
+     */
+    public List<Integer> due(Connection c, long jobId, Duration republishAfter) throws SQLException {
+        List<Integer> due = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(DUE)) {
+            ps.setLong(1, jobId);
+            ps.setLong(2, republishAfter.toMillis());
+            ps.setLong(3, republishAfter.toMillis());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    due.add(rs.getInt(1));
+                }
+            }
+        }
+        return due;
+    }
+
+    /** Records that Kafka acknowledged these chunks' requests. */
+    public void markPublished(Connection c, long jobId, List<Integer> chunkNos) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE pgbackfill.chunk SET published_at = now() WHERE job_id = ? AND chunk_no = ANY (?)")) {
+            ps.setLong(1, jobId);
+            ps.setArray(2, c.createArrayOf("integer", chunkNos.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    /** How many chunks are still open and how many rows the stuck ones hold. */
+    public Tally tally(Connection c, long jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(TALLY)) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new Tally(rs.getLong(1), rs.getLong(2));
+            }
+        }
+    }
+
+    /** Every chunk's range, in chunk order. */
+    public List<Range> ranges(Connection c, long jobId) throws SQLException {
+        List<Range> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT chunk_no, lo::text, hi::text FROM pgbackfill.chunk WHERE job_id = ? ORDER BY chunk_no")) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Range(rs.getInt(1), key(rs.getString(2)), key(rs.getString(3))));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** DONE chunks in whose range rows still match: PENDING again from their lower bound, due for a request. */
+    public void reopen(Connection c, long jobId, List<Integer> chunkNos) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(REOPEN)) {
+            ps.setLong(1, jobId);
+            ps.setArray(2, c.createArrayOf("integer", chunkNos.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    static List<String> key(String json) {
+        return json == null ? null : List.of(Json.read(json, String[].class));
+    }
+
+    private static void update(Connection c, String sql, long jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setLong(1, jobId);
+            ps.executeUpdate();
+        }
+    }
+}

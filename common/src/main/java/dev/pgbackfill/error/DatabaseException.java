@@ -1,0 +1,34 @@
+package dev.pgbackfill.error;
+
+import java.sql.SQLException;
+
+/**
+ * A statement of pgbackfill's own failed in PostgreSQL: the message says what pgbackfill was doing and carries
+ * PostgreSQL's first message line and SQLSTATE. Connection failures become {@link UnreachableException} instead.
+ */
+public class DatabaseException extends PgbackfillException {
+    private final String sqlState;
+
+    private DatabaseException(String message, String sqlState, SQLException cause) {
+        super(message, cause);
+        this.sqlState = sqlState;
+    }
+
+    /** E.g. {@code wrap("changing job 4 to PAUSED", e)}: "changing job 4 to PAUSED failed: … [SQLSTATE 42501]". */
+    public static PgbackfillException wrap(String doing, SQLException e) {
+        String message = doing + " failed: " + SqlErrors.firstLine(e.getMessage()) + " [SQLSTATE " + e.getSQLState() + "]";
+        if (SqlErrors.isConnectionFailure(e)) {
+            return new UnreachableException(message + "; is PostgreSQL up and reachable?", e);
+        }
+        return new DatabaseException(message, e.getSQLState(), e);
+    }
+
+    public String sqlState() {
+        return sqlState;
+    }
+
+    @Override
+    public ErrorCode code() {
+        return ErrorCode.DATABASE;
+    }
+}

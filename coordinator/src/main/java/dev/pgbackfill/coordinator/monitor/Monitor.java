@@ -1,0 +1,161 @@
+package dev.pgbackfill.coordinator.monitor;
+
+import dev.pgbackfill.coordinator.control.JobMetrics;
+import dev.pgbackfill.coordinator.health.HealthGate;
+import dev.pgbackfill.coordinator.health.HealthMonitor;
+import dev.pgbackfill.coordinator.publish.Republisher;
+import dev.pgbackfill.coordinator.verify.CompletionVerifier;
+import dev.pgbackfill.job.JobState;
+import dev.pgbackfill.job.JobStore;
+import dev.pgbackfill.throttle.ThrottleSettings;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's runbook, one tick at a time: as the leader, fail jobs whose planning was abandoned; then for
+ * every RUNNING job, judge its health, publish the requests its chunks need, sample its progress, and complete it
+ * when its chunks are done and verified. A worker's "chunk done" notification brings the next tick forward.
+ */
+public final class Monitor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Monitor.class);
+    private static final Duration ABANDONED_PLANNING = Duration.ofMinutes(10);
+
+    /** The parts a tick runs, in the order it runs them. */
+    public record Parts(JobStore jobs, HealthGate health, Republisher republisher, ProgressSampler sampler,
+                        CompletionVerifier verifier, JobMetrics metrics) {
+    }
+
+    private final DataSource dataSource;
+    private final Parts parts;
+    private final Duration tick;
+    private final Duration sampleEvery;
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pgbackfill-monitor");
+        t.setDaemon(true);
+        return t;
+    });
+    private final ChunkDoneListener chunkDone;
+    private final AtomicBoolean wakePending = new AtomicBoolean();
+    private long lastSampleNanos;
+
+    public Monitor(DataSource dataSource, Parts parts, Duration tick, Duration sampleEvery) {
+        this.dataSource = dataSource;
+        this.parts = parts;
+        this.tick = tick;
+        this.sampleEvery = sampleEvery;
+        this.chunkDone = new ChunkDoneListener(dataSource, this::wake);
+    }
+
+    public void start() {
+        scheduler.scheduleWithFixedDelay(this::tickSafely, 0, tick.toMillis(), TimeUnit.MILLISECONDS);
+        chunkDone.start();
+    }
+
+    /** An extra tick soon, unless one is already waiting: chunks finishing together wake the monitor once. */
+    private void wake() {
+        if (wakePending.compareAndSet(false, true)) {
+            try {
+                scheduler.execute(() -> {
+                    wakePending.set(false);
+                    tickSafely();
+                });
+            } catch (RejectedExecutionException e) {
+                wakePending.set(false); // closing
+            }
+        }
+    }
+
+    private void tickSafely() {
+        try {
+            tick();
+        } catch (Throwable t) {
+            log.warn("monitor tick failed (will retry): {}", t.toString());
+        }
+    }
+
+    /** One round of the monitor over every RUNNING job, while holding the leadership. */
+    void tick() throws SQLException {
+        boolean sample = System.nanoTime() - lastSampleNanos >= sampleEvery.toNanos();
+        try (Connection c = dataSource.getConnection()) {
+            if (!Leadership.tryAcquire(c)) {
+                return;
+            }
+            try {
+                c.setAutoCommit(false);
+                failAbandonedPlanning(c);
+                monitorRunningJobs(c, sample);
+                if (sample) {
+                    parts.metrics().refreshAll(); // finished, paused or cancelled jobs keep their final values
+                }
+                c.commit();
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+                Leadership.release(c);
+            }
+        }
+        if (sample) {
+            lastSampleNanos = System.nanoTime();
+        }
+    }
+
+    private void failAbandonedPlanning(Connection c) throws SQLException {
+        for (long jobId : parts.jobs().idsPlanningLongerThan(c, ABANDONED_PLANNING)) {
+            parts.jobs().transition(jobId, JobState.FAILED, "coordinator", "planning never finished (coordinator stopped?); launch again");
+        }
+        c.commit();
+    }
+
+    private void monitorRunningJobs(Connection c, boolean sample) throws SQLException {
+        HealthMonitor.Signals signals = null;
+        for (long jobId : parts.jobs().idsIn(JobState.RUNNING)) {
+            try {
+                signals = monitorJob(c, jobId, signals, sample);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback(); // one job's trouble must not stop the others being monitored
+                log.warn("monitoring job {} failed (will retry): {}", jobId, e.toString());
+            }
+        }
+    }
+
+    /** One job's share of a tick; returns the health signals, read at most once per tick. */
+    private HealthMonitor.Signals monitorJob(Connection c, long jobId, HealthMonitor.Signals signals, boolean sample) throws SQLException {
+        ThrottleSettings throttle = parts.jobs().throttle(jobId);
+        if (throttle.hasHealthSignals()) {
+            if (signals == null) {
+                signals = parts.health().read(c);
+                c.commit();
+            }
+            if (parts.health().pausedByHealth(c, jobId, throttle, signals)) {
+                return signals;
+            }
+        }
+        parts.republisher().publishDue(jobId);
+        if (sample) {
+            parts.sampler().sample(c, jobId);
+            parts.metrics().refresh(jobId);
+        }
+        parts.verifier().completeIfFinished(c, jobId);
+        return signals;
+    }
+
+    @Override
+    public void close() {
+        chunkDone.close();
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
