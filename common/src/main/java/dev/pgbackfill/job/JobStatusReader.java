@@ -1,6 +1,7 @@
 package dev.pgbackfill.job;
 
 import dev.pgbackfill.chunk.ChunkState;
+import dev.pgbackfill.throttle.ThrottleReason;
 import dev.pgbackfill.throttle.ThrottleReasons;
 import dev.pgbackfill.throttle.ThrottleSettings;
 import java.sql.ResultSet;
@@ -43,7 +44,8 @@ final class JobStatusReader {
         Long eta = state == JobState.RUNNING && recent > 0 ? (long) Math.ceil((estimated - rowsDone) / recent) : null;
         String reason = rs.getString(8);
         if (reason == null && state == JobState.RUNNING) {
-            reason = ThrottleReasons.configured(Json.read(rs.getString(17), ThrottleSettings.class), java.time.Instant.now());
+            ThrottleReason configured = ThrottleReasons.configured(Json.read(rs.getString(17), ThrottleSettings.class), java.time.Instant.now());
+            reason = configured == null ? null : configured.text();
         }
         return new JobStatus(rs.getLong(1), state, rs.getString(3), rowsDone, estimated, round(recent), round(average), eta,
                 iso(rs.getTimestamp(5)), iso(rs.getTimestamp(6)), iso(rs.getTimestamp(7)), reason,

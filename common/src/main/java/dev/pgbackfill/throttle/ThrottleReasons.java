@@ -9,18 +9,18 @@ public final class ThrottleReasons {
     }
 
     /** E.g. "schedule: paused (Sat-Sun paused)", "schedule: 2,000 rows/s (…)", "rate limit 500 rows/s"; null if none. */
-    public static String configured(ThrottleSettings settings, Instant now) {
+    public static ThrottleReason configured(ThrottleSettings settings, Instant now) {
         Double rate = settings.rate();
         Schedule schedule = settings.parsedSchedule();
         if (schedule != null) {
             Schedule.Decision d = schedule.at(now);
             if (d.paused()) {
-                return "schedule: paused (" + d.rule() + ")";
+                return new ThrottleReason(ThrottleReason.Kind.SCHEDULE, "schedule: paused (" + d.rule() + ")");
             }
             if (d.rate() != null && (rate == null || d.rate() < rate)) {
-                return String.format(Locale.ROOT, "schedule: %,.0f rows/s (%s)", d.rate(), d.rule());
+                return new ThrottleReason(ThrottleReason.Kind.SCHEDULE, String.format(Locale.ROOT, "schedule: %,.0f rows/s (%s)", d.rate(), d.rule()));
             }
         }
-        return rate == null ? null : String.format(Locale.ROOT, "rate limit %,.0f rows/s", rate);
+        return rate == null ? null : new ThrottleReason(ThrottleReason.Kind.RATE, String.format(Locale.ROOT, "rate limit %,.0f rows/s", rate));
     }
 }

@@ -8,22 +8,22 @@ import org.junit.jupiter.api.Test;
 class ThrottledBatchTest {
     @Test
     void aThrottledBatchIsATwentiethOfASecondsShare() {
-        assertThat(ThrottleController.throttledBatch(20_000, 40_000)).isEqualTo(2_000);
+        assertThat(BatchSizing.throttledBatch(20_000, 40_000)).isEqualTo(2_000);
     }
 
     @Test
     void aThrottledBatchHasAtLeastAHundredRowsSoCommitsDoNotEatTheBudget() {
-        assertThat(ThrottleController.throttledBatch(20_000, 1_000)).isEqualTo(100);
+        assertThat(BatchSizing.throttledBatch(20_000, 1_000)).isEqualTo(100);
     }
 
     @Test
     void aShareBelowAHundredRowsASecondIsOneBatchASecond() {
-        assertThat(ThrottleController.throttledBatch(20_000, 25)).isEqualTo(25);
-        assertThat(ThrottleController.throttledBatch(20_000, 0.2)).isEqualTo(1);
+        assertThat(BatchSizing.throttledBatch(20_000, 25)).isEqualTo(25);
+        assertThat(BatchSizing.throttledBatch(20_000, 0.2)).isEqualTo(1);
     }
 
     @Test
     void theAdaptiveSizeStillCapsAThrottledBatch() {
-        assertThat(ThrottleController.throttledBatch(300, 100_000)).isEqualTo(300);
+        assertThat(BatchSizing.throttledBatch(300, 100_000)).isEqualTo(300);
     }
 }
