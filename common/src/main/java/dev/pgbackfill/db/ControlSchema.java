@@ -1,5 +1,7 @@
 package dev.pgbackfill.db;
 
+import dev.pgbackfill.error.DatabaseException;
+import dev.pgbackfill.error.SqlErrors;
 import dev.pgbackfill.error.InvalidInputException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -49,13 +51,13 @@ public final class ControlSchema {
 
     private static RuntimeException permissionOr(Throwable e, Exception original) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && "42501".equals(s.getSQLState())) {
-                String first = String.valueOf(s.getMessage()).lines().findFirst().orElse("").replaceFirst("^ERROR: ", "");
+            if (t instanceof SQLException s && SqlErrors.INSUFFICIENT_PRIVILEGE.equals(s.getSQLState())) {
+                String first = SqlErrors.firstLine(s.getMessage());
                 return new InvalidInputException("db", "the database role may not create or use schema " + SCHEMA + " (" + first
                         + "); run pgbackfill once as the database owner, or GRANT CREATE ON DATABASE (to create it) or USAGE and "
                         + "SELECT, INSERT, UPDATE, DELETE on its tables (to use it) to this role");
             }
         }
-        return new IllegalStateException("installing schema " + SCHEMA + " failed: " + original.getMessage(), original);
+        return DatabaseException.wrap("installing schema " + SCHEMA, original);
     }
 }

@@ -1,5 +1,6 @@
 package dev.pgbackfill.db;
 
+import dev.pgbackfill.error.SqlErrors;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
@@ -61,7 +62,7 @@ public final class Database {
             return new InvalidInputException("db", "PostgreSQL refused the credentials for " + config.safeUrl() + " (" + detail
                     + "); check PGBACKFILL_DB_USER / PGBACKFILL_DB_PASSWORD");
         }
-        if (state.equals("3D000")) {
+        if (state.equals(SqlErrors.INVALID_CATALOG_NAME)) {
             return new InvalidInputException("db", "database in " + config.safeUrl() + " does not exist (" + detail + "); check --db");
         }
         return new UnreachableException("cannot connect to PostgreSQL at " + config.safeUrl() + ": " + detail

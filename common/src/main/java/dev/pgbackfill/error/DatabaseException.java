@@ -9,7 +9,7 @@ import java.sql.SQLException;
 public class DatabaseException extends PgbackfillException {
     private final String sqlState;
 
-    private DatabaseException(String message, String sqlState, SQLException cause) {
+    private DatabaseException(String message, String sqlState, Exception cause) {
         super(message, cause);
         this.sqlState = sqlState;
     }
@@ -21,6 +21,16 @@ public class DatabaseException extends PgbackfillException {
             return new UnreachableException(message + "; is PostgreSQL up and reachable?", e);
         }
         return new DatabaseException(message, e.getSQLState(), e);
+    }
+
+    /** Like {@link #wrap(String, SQLException)} for an error that has a SQLException among its causes (Flyway's). */
+    public static PgbackfillException wrap(String doing, Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return wrap(doing, sql);
+            }
+        }
+        return new DatabaseException(doing + " failed: " + SqlErrors.firstLine(e.getMessage()), null, e);
     }
 
     public String sqlState() {

@@ -1,5 +1,7 @@
 package dev.pgbackfill.coordinator.control;
 
+import dev.pgbackfill.chunk.ChunkState;
+import dev.pgbackfill.error.DatabaseException;
 import dev.pgbackfill.job.JobStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -60,11 +62,11 @@ public final class ClusterView {
         jobs.status(jobId);
         return query("""
                 SELECT min(chunk_no), max(chunk_no),
-                       CASE WHEN bool_or(state = 'STUCK') THEN 'STUCK' WHEN bool_or(state = 'RUNNING') THEN 'RUNNING'
-                            WHEN bool_or(state = 'PENDING') THEN 'PENDING' ELSE 'DONE' END,
+                       CASE WHEN bool_or(state = %1$s) THEN %1$s WHEN bool_or(state = %2$s) THEN %2$s
+                            WHEN bool_or(state = %3$s) THEN %3$s ELSE %4$s END,
                        sum(rows_done), max(attempts), sum(stuck_rows), min(lease_owner), min(lease_expires_at)
                   FROM (SELECT c.*, ntile(?) OVER (ORDER BY chunk_no) AS cell FROM pgbackfill.chunk c WHERE job_id = ?) c
-                 GROUP BY cell ORDER BY 1""",
+                 GROUP BY cell ORDER BY 1""".formatted(ChunkState.STUCK.sql(), ChunkState.RUNNING.sql(), ChunkState.PENDING.sql(), ChunkState.DONE.sql()),
                 ps -> {
                     ps.setInt(1, cells);
                     ps.setLong(2, jobId);
@@ -76,11 +78,11 @@ public final class ClusterView {
     public List<WorkerInfo> workers() {
         return query("""
                 SELECT w.id, w.host, w.pid, w.threads, w.started_at, w.heartbeat_at,
-                       (SELECT count(*) FROM pgbackfill.chunk c WHERE c.lease_owner = w.id AND c.state = 'RUNNING' AND c.lease_expires_at > now()),
+                       (SELECT count(*) FROM pgbackfill.chunk c WHERE c.lease_owner = w.id AND c.state = %s AND c.lease_expires_at > now()),
                        w.heartbeat_at > now() - interval '30 seconds'
                   FROM pgbackfill.worker w
                  WHERE w.heartbeat_at > now() - interval '1 hour'
-                 ORDER BY w.started_at""",
+                 ORDER BY w.started_at""".formatted(ChunkState.RUNNING.sql()),
                 ps -> {
                 },
                 rs -> new WorkerInfo(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getInt(4), rs.getTimestamp(5).toInstant().toString(),
@@ -105,7 +107,7 @@ public final class ClusterView {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("reading the control schema failed: " + e.getMessage(), e);
+            throw DatabaseException.wrap("reading the control schema", e);
         }
         return out;
     }

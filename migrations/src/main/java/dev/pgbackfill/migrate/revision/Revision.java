@@ -4,6 +4,7 @@ import dev.pgbackfill.migrate.Phase;
 import dev.pgbackfill.migrate.op.Lowering;
 import dev.pgbackfill.migrate.op.Op;
 import dev.pgbackfill.migrate.step.SqlStep;
+import dev.pgbackfill.migrate.step.BackfillStep;
 import dev.pgbackfill.migrate.step.Step;
 import dev.pgbackfill.migrate.step.Tx;
 import java.util.ArrayList;
@@ -59,6 +60,15 @@ public record Revision(String id, List<String> downRevisions, String message, St
     }
 
     /** The downgrade's steps in the order written: a downgrade undoes the whole revision in one go. */
+    /** The backfill phase's steps: every step of that phase is a backfill job (SQL there is refused when parsed). */
+    public List<BackfillStep> backfillSteps(boolean allowDestructive) {
+        return upgradeSteps(allowDestructive, Phase.BACKFILL).stream().<BackfillStep>mapMulti((st, out) -> {
+            if (st instanceof BackfillStep b) {
+                out.accept(b);
+            }
+        }).toList();
+    }
+
     public List<Step> downgradeSteps() {
         Lowering lowering = new Lowering(true, true);
         List<Step> steps = new ArrayList<>();

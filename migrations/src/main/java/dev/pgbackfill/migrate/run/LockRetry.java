@@ -1,5 +1,6 @@
 package dev.pgbackfill.migrate.run;
 
+import dev.pgbackfill.error.SqlErrors;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
@@ -30,7 +31,7 @@ final class LockRetry {
         this.retry = Retry.of("ddl-lock", RetryConfig.custom()
                 .maxAttempts(settings.lockRetries() + 1)
                 .intervalFunction(IntervalFunction.ofExponentialBackoff(settings.retryBackoff(), 2.0, MAX_BACKOFF))
-                .retryOnException(LockRetry::isLockTimeout)
+                .retryOnException(SqlErrors::isLockTimeoutOrDeadlock)
                 .build());
         retry.getEventPublisher().onRetry(e -> log.accept(String.format(Locale.ROOT,
                 "%s: no lock within lock_timeout (%d ms), another session holds a conflicting one; retry %d of %d in %.1f s",
@@ -45,21 +46,16 @@ final class LockRetry {
                 return null;
             });
         } catch (SQLException e) {
-            if (isLockTimeout(e)) {
+            if (SqlErrors.isLockTimeoutOrDeadlock(e)) {
                 throw new MigrationFailedException(where + ": still no lock after " + settings.lockRetries() + " retries of "
                         + settings.lockTimeout().toMillis() + " ms; find the blocking session (pg_stat_activity, pg_locks) or retry "
                         + "at a quieter time; nothing of this step was applied", e);
             }
-            throw new MigrationFailedException(where + " failed: " + Migrator.firstLine(e.getMessage()), e);
+            throw new MigrationFailedException(where + " failed: " + SqlErrors.firstLine(e.getMessage()), e);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new MigrationFailedException(where + " failed: " + t, t);
         }
-    }
-
-    /** lock_not_available (lock_timeout) and deadlock_detected: both say "try again later", nothing applied. */
-    static boolean isLockTimeout(Throwable t) {
-        return t instanceof SQLException e && ("55P03".equals(e.getSQLState()) || "40P01".equals(e.getSQLState()));
     }
 }

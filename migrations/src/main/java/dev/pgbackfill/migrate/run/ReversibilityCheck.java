@@ -1,5 +1,6 @@
 package dev.pgbackfill.migrate.run;
 
+import dev.pgbackfill.error.DatabaseException;
 import dev.pgbackfill.migrate.Phase;
 import dev.pgbackfill.migrate.revision.Revision;
 import dev.pgbackfill.migrate.snapshot.CatalogSnapshot;
@@ -71,7 +72,7 @@ public final class ReversibilityCheck {
         try (Connection c = dataSource.getConnection()) {
             return CatalogSnapshot.take(c);
         } catch (SQLException e) {
-            throw new IllegalStateException("reading the catalog failed: " + e.getMessage(), e);
+            throw DatabaseException.wrap("reading the catalog", e);
         }
     }
 }

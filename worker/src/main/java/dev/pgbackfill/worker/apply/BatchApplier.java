@@ -1,5 +1,6 @@
 package dev.pgbackfill.worker.apply;
 
+import dev.pgbackfill.error.SqlErrors;
 import dev.pgbackfill.spec.BatchSql;
 import dev.pgbackfill.chunk.ChunkLease;
 import dev.pgbackfill.chunk.LeaseStore;
@@ -96,7 +97,7 @@ public final class BatchApplier {
             c.releaseSavepoint(before);
             return tail ? new BatchResult(updated, 0, null, true) : new BatchResult(updated, limit, end, true);
         } catch (SQLException e) {
-            if ("55P03".equals(e.getSQLState()) || "40P01".equals(e.getSQLState())) {
+            if (SqlErrors.isLockTimeoutOrDeadlock(e)) {
                 c.rollback(before); // also undoes the SET LOCAL
                 return null;
             }

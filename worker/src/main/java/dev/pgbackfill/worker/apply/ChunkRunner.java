@@ -156,7 +156,7 @@ public final class ChunkRunner {
                 metrics.timeout(lease.jobId());
                 limit = Math.max(1, limit / 2);
                 log.info("{}: batch hit {} (SQLSTATE {}); retrying with {} rows", lease.describe(),
-                        "55P03".equals(e.getSQLState()) ? "lock_timeout" : "statement_timeout", e.getSQLState(), limit);
+                        SqlErrors.LOCK_NOT_AVAILABLE.equals(e.getSQLState()) ? "lock_timeout" : "statement_timeout", e.getSQLState(), limit);
                 continue;
             }
             long took = System.nanoTime() - started;
