@@ -32,108 +32,112 @@ public final class Lowering {
         return "_" + Names.bare(table) + "_backup";
     }
 
+    /** The statements (or backfill job) of one op, each with its phase and transaction mode. */
     public List<Step> lower(Op op) {
         String origin = op.describe();
-        List<Step> steps = new ArrayList<>();
-        switch (op) {
-            case Op.CreateTable t -> {
-                createdHere.add(Names.key(t.table()));
-                steps.add(sql(Phase.EXPAND, "CREATE TABLE " + Names.table(t.table()) + " ("
-                        + t.columns().stream().map(c -> c.sql()).collect(Collectors.joining(", ")) + ")", origin));
-            }
-            case Op.DropTable t -> {
-                if (downgrade || allowDestructive) {
-                    steps.add(sql(Phase.CONTRACT, "DROP TABLE IF EXISTS " + Names.table(t.table()), origin));
-                } else {
-                    steps.add(sql(Phase.CONTRACT, "ALTER TABLE " + Names.table(t.table()) + " RENAME TO "
-                            + Names.generated(backupName(t.table())), origin));
-                }
-            }
-            case Op.AddColumn a -> steps.add(sql(Phase.EXPAND,
+        return switch (op) {
+            case Op.CreateTable t -> createTable(t, origin);
+            case Op.DropTable t -> List.of(downgrade || allowDestructive
+                    ? sql(Phase.CONTRACT, "DROP TABLE IF EXISTS " + Names.table(t.table()), origin)
+                    : sql(Phase.CONTRACT, "ALTER TABLE " + Names.table(t.table()) + " RENAME TO " + Names.generated(backupName(t.table())), origin));
+            case Op.AddColumn a -> List.of(sql(Phase.EXPAND,
                     "ALTER TABLE " + Names.table(a.table()) + " ADD COLUMN IF NOT EXISTS " + a.column().sql(), origin));
-            case Op.DropColumn d -> steps.add(sql(Phase.CONTRACT,
+            case Op.DropColumn d -> List.of(sql(Phase.CONTRACT,
                     "ALTER TABLE " + Names.table(d.table()) + " DROP COLUMN IF EXISTS " + Names.ident(d.column()), origin));
-            case Op.AlterColumn a -> {
-                String prefix = "ALTER TABLE " + Names.table(a.table()) + " ALTER COLUMN " + Names.ident(a.column());
-                if (a.type() != null) {
-                    steps.add(sql(Phase.EXPAND, prefix + " TYPE " + a.type() + (a.using() == null ? "" : " USING " + a.using()), origin));
-                }
-                if (a.defaultSql() != null) {
-                    steps.add(sql(Phase.EXPAND, prefix + " SET DEFAULT " + a.defaultSql(), origin));
-                }
-                if (a.dropDefault()) {
-                    steps.add(sql(Phase.EXPAND, prefix + " DROP DEFAULT", origin));
-                }
-                if (Boolean.TRUE.equals(a.nullable())) {
-                    steps.addAll(lower(new Op.DropNotNull(a.table(), a.column())));
-                } else if (Boolean.FALSE.equals(a.nullable())) {
-                    steps.addAll(lower(new Op.SetNotNull(a.table(), a.column())));
-                }
-            }
-            case Op.CreateIndex i -> {
-                String columns = i.columns().stream().map(Names::indexElement).collect(Collectors.joining(", "));
-                String where = i.where() == null ? "" : " WHERE " + i.where();
-                String unique = i.unique() ? "UNIQUE " : "";
-                if (isNew(i.table())) {
-                    steps.add(sql(Phase.EXPAND, "CREATE " + unique + "INDEX " + Names.ident(i.name()) + " ON "
-                            + Names.table(i.table()) + " (" + columns + ")" + where, origin));
-                } else {
-                    // a failed CONCURRENTLY build leaves an INVALID index behind; drop it so the retry builds afresh
-                    String qualified = Names.schemaPrefix(i.table()) + Names.ident(i.name());
-                    SqlStep.Repair dropInvalid = new SqlStep.Repair("SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass("
-                            + Names.literal(qualified) + ") AND NOT indisvalid)", "DROP INDEX CONCURRENTLY IF EXISTS " + qualified);
-                    steps.add(new SqlStep(Phase.EXPAND, "CREATE " + unique + "INDEX CONCURRENTLY IF NOT EXISTS "
-                            + Names.ident(i.name()) + " ON " + Names.table(i.table()) + " (" + columns + ")" + where,
-                            Tx.NONE, dropInvalid, origin));
-                }
-            }
-            case Op.DropIndex d -> steps.add(new SqlStep(Phase.CONTRACT,
+            case Op.AlterColumn a -> alterColumn(a, origin);
+            case Op.CreateIndex i -> List.of(createIndex(i, origin));
+            case Op.DropIndex d -> List.of(new SqlStep(Phase.CONTRACT,
                     "DROP INDEX CONCURRENTLY IF EXISTS " + Names.table(d.name()), Tx.NONE, null, origin));
-            case Op.AddForeignKey f -> {
-                String add = "ALTER TABLE " + Names.table(f.table()) + " ADD CONSTRAINT " + Names.ident(f.name())
-                        + " FOREIGN KEY (" + idents(f.columns()) + ") REFERENCES " + Names.table(f.refTable())
-                        + " (" + idents(f.refColumns()) + ")" + (f.onDelete() == null ? "" : " ON DELETE " + f.onDelete());
-                if (isNew(f.table())) {
-                    steps.add(sql(Phase.EXPAND, add, origin));
-                } else {
-                    // NOT VALID checks new writes at once under a brief lock; VALIDATE scans later without blocking writes
-                    steps.add(new SqlStep(Phase.EXPAND, add + " NOT VALID", Tx.OWN, null, origin));
-                    steps.add(new SqlStep(Phase.CONTRACT, "ALTER TABLE " + Names.table(f.table()) + " VALIDATE CONSTRAINT "
-                            + Names.ident(f.name()), Tx.OWN, null, origin));
-                }
-            }
-            case Op.DropConstraint d -> steps.add(sql(Phase.CONTRACT,
+            case Op.AddForeignKey f -> addForeignKey(f, origin);
+            case Op.DropConstraint d -> List.of(sql(Phase.CONTRACT,
                     "ALTER TABLE " + Names.table(d.table()) + " DROP CONSTRAINT IF EXISTS " + Names.ident(d.name()), origin));
-            case Op.SetNotNull n -> {
-                String table = Names.table(n.table());
-                String column = Names.ident(n.column());
-                if (isNew(n.table())) {
-                    steps.add(sql(Phase.EXPAND, "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET NOT NULL", origin));
-                } else {
-                    // SET NOT NULL skips its full scan under ACCESS EXCLUSIVE when a valid CHECK already proves it (PG 12+)
-                    String check = Names.generated(Names.bare(n.table()), Names.bare(n.column()), "not_null");
-                    steps.add(new SqlStep(Phase.CONTRACT, "ALTER TABLE " + table + " ADD CONSTRAINT " + check + " CHECK ("
-                            + column + " IS NOT NULL) NOT VALID", Tx.OWN, null, origin));
-                    steps.add(new SqlStep(Phase.CONTRACT, "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + check, Tx.OWN, null, origin));
-                    steps.add(new SqlStep(Phase.CONTRACT, "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET NOT NULL", Tx.OWN, null, origin));
-                    steps.add(new SqlStep(Phase.CONTRACT, "ALTER TABLE " + table + " DROP CONSTRAINT " + check, Tx.OWN, null, origin));
-                }
-            }
-            case Op.DropNotNull n -> steps.add(sql(Phase.EXPAND, "ALTER TABLE " + Names.table(n.table()) + " ALTER COLUMN "
+            case Op.SetNotNull n -> setNotNull(n, origin);
+            case Op.DropNotNull n -> List.of(sql(Phase.EXPAND, "ALTER TABLE " + Names.table(n.table()) + " ALTER COLUMN "
                     + Names.ident(n.column()) + " DROP NOT NULL", origin));
-            case Op.RenameColumn r -> steps.addAll(renameColumn(r, origin));
-            case Op.RenameTable r -> {
-                // the old name stays readable and writable as a simple (auto-updatable) view until the contract phase
-                steps.add(sql(Phase.EXPAND, "ALTER TABLE " + Names.table(r.from()) + " RENAME TO " + Names.ident(Names.bare(r.to())), origin));
-                // the table stays in its schema: the view selects from the new name there
-                steps.add(sql(Phase.EXPAND, "CREATE VIEW " + Names.table(r.from()) + " AS SELECT * FROM "
-                        + Names.schemaPrefix(r.from()) + Names.ident(Names.bare(r.to())), origin));
-                steps.add(sql(Phase.CONTRACT, "DROP VIEW IF EXISTS " + Names.table(r.from()), origin));
-            }
-            case Op.Execute e -> steps.add(new SqlStep(e.phase(), e.sql(), Tx.GROUP, concurrentIndexRepair(e.sql()), origin));
-            case Op.Backfill b -> steps.add(new BackfillStep(b.spec(), origin));
+            case Op.RenameColumn r -> renameColumn(r, origin);
+            case Op.RenameTable r -> renameTable(r, origin);
+            case Op.Execute e -> List.of(new SqlStep(e.phase(), e.sql(), Tx.GROUP, concurrentIndexRepair(e.sql()), origin));
+            case Op.Backfill b -> List.of(new BackfillStep(b.spec(), origin));
+        };
+    }
+
+    private List<Step> createTable(Op.CreateTable t, String origin) {
+        createdHere.add(Names.key(t.table()));
+        return List.of(sql(Phase.EXPAND, "CREATE TABLE " + Names.table(t.table()) + " ("
+                + t.columns().stream().map(c -> c.sql()).collect(Collectors.joining(", ")) + ")", origin));
+    }
+
+    private List<Step> alterColumn(Op.AlterColumn a, String origin) {
+        List<Step> steps = new ArrayList<>();
+        String prefix = "ALTER TABLE " + Names.table(a.table()) + " ALTER COLUMN " + Names.ident(a.column());
+        if (a.type() != null) {
+            steps.add(sql(Phase.EXPAND, prefix + " TYPE " + a.type() + (a.using() == null ? "" : " USING " + a.using()), origin));
+        }
+        if (a.defaultSql() != null) {
+            steps.add(sql(Phase.EXPAND, prefix + " SET DEFAULT " + a.defaultSql(), origin));
+        }
+        if (a.dropDefault()) {
+            steps.add(sql(Phase.EXPAND, prefix + " DROP DEFAULT", origin));
+        }
+        if (Boolean.TRUE.equals(a.nullable())) {
+            steps.addAll(lower(new Op.DropNotNull(a.table(), a.column())));
+        } else if (Boolean.FALSE.equals(a.nullable())) {
+            steps.addAll(lower(new Op.SetNotNull(a.table(), a.column())));
         }
         return steps;
+    }
+
+    private Step createIndex(Op.CreateIndex i, String origin) {
+        String columns = i.columns().stream().map(Names::indexElement).collect(Collectors.joining(", "));
+        String where = i.where() == null ? "" : " WHERE " + i.where();
+        String unique = i.unique() ? "UNIQUE " : "";
+        if (isNew(i.table())) {
+            return sql(Phase.EXPAND, "CREATE " + unique + "INDEX " + Names.ident(i.name()) + " ON " + Names.table(i.table()) + " (" + columns + ")"
+                    + where, origin);
+        }
+        // a failed CONCURRENTLY build leaves an INVALID index behind; drop it so the retry builds afresh
+        String qualified = Names.schemaPrefix(i.table()) + Names.ident(i.name());
+        return new SqlStep(Phase.EXPAND, "CREATE " + unique + "INDEX CONCURRENTLY IF NOT EXISTS " + Names.ident(i.name()) + " ON "
+                + Names.table(i.table()) + " (" + columns + ")" + where, Tx.NONE, dropInvalidIndex(qualified), origin);
+    }
+
+    private List<Step> addForeignKey(Op.AddForeignKey f, String origin) {
+        String add = "ALTER TABLE " + Names.table(f.table()) + " ADD CONSTRAINT " + Names.ident(f.name())
+                + " FOREIGN KEY (" + idents(f.columns()) + ") REFERENCES " + Names.table(f.refTable())
+                + " (" + idents(f.refColumns()) + ")" + (f.onDelete() == null ? "" : " ON DELETE " + f.onDelete());
+        if (isNew(f.table())) {
+            return List.of(sql(Phase.EXPAND, add, origin));
+        }
+        // NOT VALID checks new writes at once under a brief lock; VALIDATE scans later without blocking writes
+        return List.of(new SqlStep(Phase.EXPAND, add + " NOT VALID", Tx.OWN, null, origin),
+                new SqlStep(Phase.CONTRACT, "ALTER TABLE " + Names.table(f.table()) + " VALIDATE CONSTRAINT " + Names.ident(f.name()), Tx.OWN,
+                        null, origin));
+    }
+
+    private List<Step> setNotNull(Op.SetNotNull n, String origin) {
+        String table = Names.table(n.table());
+        String column = Names.ident(n.column());
+        if (isNew(n.table())) {
+            return List.of(sql(Phase.EXPAND, "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET NOT NULL", origin));
+        }
+        // SET NOT NULL skips its full scan under ACCESS EXCLUSIVE when a valid CHECK already proves it (PG 12+)
+        String check = Names.generated(Names.bare(n.table()), Names.bare(n.column()), "not_null");
+        return List.of(
+                new SqlStep(Phase.CONTRACT, "ALTER TABLE " + table + " ADD CONSTRAINT " + check + " CHECK (" + column + " IS NOT NULL) NOT VALID",
+                        Tx.OWN, null, origin),
+                new SqlStep(Phase.CONTRACT, "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + check, Tx.OWN, null, origin),
+                new SqlStep(Phase.CONTRACT, "ALTER TABLE " + table + " ALTER COLUMN " + column + " SET NOT NULL", Tx.OWN, null, origin),
+                new SqlStep(Phase.CONTRACT, "ALTER TABLE " + table + " DROP CONSTRAINT " + check, Tx.OWN, null, origin));
+    }
+
+    private List<Step> renameTable(Op.RenameTable r, String origin) {
+        // the old name stays readable and writable as a simple (auto-updatable) view until the contract phase; the
+        // table stays in its schema, so the view selects from the new name there
+        return List.of(
+                sql(Phase.EXPAND, "ALTER TABLE " + Names.table(r.from()) + " RENAME TO " + Names.ident(Names.bare(r.to())), origin),
+                sql(Phase.EXPAND, "CREATE VIEW " + Names.table(r.from()) + " AS SELECT * FROM " + Names.schemaPrefix(r.from())
+                        + Names.ident(Names.bare(r.to())), origin),
+                sql(Phase.CONTRACT, "DROP VIEW IF EXISTS " + Names.table(r.from()), origin));
     }
 
     private List<Step> renameColumn(Op.RenameColumn r, String origin) {
@@ -180,12 +184,16 @@ public final class Lowering {
             return null;
         }
         try {
-            String qualified = Names.schemaPrefix(m.group(2)) + Names.ident(m.group(1));
-            return new SqlStep.Repair("SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass(" + Names.literal(qualified)
-                    + ") AND NOT indisvalid)", "DROP INDEX CONCURRENTLY IF EXISTS " + qualified);
+            return dropInvalidIndex(Names.schemaPrefix(m.group(2)) + Names.ident(m.group(1)));
         } catch (RuntimeException e) {
             return null; // a name we cannot read; the statement itself will tell
         }
+    }
+
+    /** Drops the index first when it exists INVALID (the leftover of a failed CONCURRENTLY build). */
+    private static SqlStep.Repair dropInvalidIndex(String qualified) {
+        return new SqlStep.Repair("SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass(" + Names.literal(qualified)
+                + ") AND NOT indisvalid)", "DROP INDEX CONCURRENTLY IF EXISTS " + qualified);
     }
 
     /** Dropping a column rename's sync trigger and its function (in contract, or when undoing its expand). */

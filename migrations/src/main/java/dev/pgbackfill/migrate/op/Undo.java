@@ -20,9 +20,22 @@ import java.util.Set;
 public record Undo(List<Step> steps, List<String> blockers) {
 
     public static Undo expandOf(List<Op> ops) {
-        Set<String> createdTables = new HashSet<>();
-        Set<String> addedColumns = new HashSet<>();
-        for (Op op : ops) {
+        Scan scan = new Scan();
+        ops.forEach(scan::note);
+        for (int i = ops.size() - 1; i >= 0; i--) {
+            scan.undo(ops.get(i));
+        }
+        return new Undo(List.copyOf(scan.steps), List.copyOf(scan.blockers));
+    }
+
+    /** What the revision's ops create (undone by dropping, or not at all when their table goes), and the undo built. */
+    private static final class Scan {
+        private final Set<String> createdTables = new HashSet<>();
+        private final Set<String> addedColumns = new HashSet<>();
+        private final List<Step> steps = new ArrayList<>();
+        private final List<String> blockers = new ArrayList<>();
+
+        void note(Op op) {
             switch (op) {
                 case Op.CreateTable t -> createdTables.add(Names.key(t.table()));
                 case Op.AddColumn a -> addedColumns.add(column(a.table(), a.column().name()));
@@ -31,74 +44,60 @@ public record Undo(List<Step> steps, List<String> blockers) {
                 }
             }
         }
-        List<Step> steps = new ArrayList<>();
-        List<String> blockers = new ArrayList<>();
-        for (int i = ops.size() - 1; i >= 0; i--) {
-            Op op = ops.get(i);
+
+        void undo(Op op) {
             String origin = "undo " + op.describe();
             switch (op) {
                 case Op.CreateTable t -> steps.add(sql("DROP TABLE IF EXISTS " + Names.table(t.table()), origin));
-                case Op.AddColumn a -> {
-                    if (!createdTables.contains(Names.key(a.table()))) {
-                        steps.add(sql("ALTER TABLE " + Names.table(a.table()) + " DROP COLUMN IF EXISTS " + Names.ident(a.column().name()), origin));
-                    }
-                }
+                case Op.AddColumn a -> unlessTableIsNew(a.table(),
+                        sql("ALTER TABLE " + Names.table(a.table()) + " DROP COLUMN IF EXISTS " + Names.ident(a.column().name()), origin));
                 case Op.RenameColumn r -> {
                     Lowering.dropSync(r).forEach(statement -> steps.add(sql(statement, origin)));
                     steps.add(sql("ALTER TABLE " + Names.table(r.table()) + " DROP COLUMN IF EXISTS " + Names.ident(r.to()), origin));
                 }
-                case Op.CreateIndex x -> {
-                    if (!createdTables.contains(Names.key(x.table()))) {
-                        steps.add(new SqlStep(Phase.EXPAND, "DROP INDEX CONCURRENTLY IF EXISTS " + Names.schemaPrefix(x.table()) + Names.ident(x.name()),
-                                Tx.NONE, null, origin));
-                    }
-                }
-                case Op.AddForeignKey f -> {
-                    if (!createdTables.contains(Names.key(f.table()))) {
-                        steps.add(sql("ALTER TABLE " + Names.table(f.table()) + " DROP CONSTRAINT IF EXISTS " + Names.ident(f.name()), origin));
-                    }
-                }
+                case Op.CreateIndex x -> unlessTableIsNew(x.table(), new SqlStep(Phase.EXPAND, "DROP INDEX CONCURRENTLY IF EXISTS "
+                        + Names.schemaPrefix(x.table()) + Names.ident(x.name()), Tx.NONE, null, origin));
+                case Op.AddForeignKey f -> unlessTableIsNew(f.table(),
+                        sql("ALTER TABLE " + Names.table(f.table()) + " DROP CONSTRAINT IF EXISTS " + Names.ident(f.name()), origin));
                 case Op.RenameTable r -> {
                     steps.add(sql("DROP VIEW IF EXISTS " + Names.table(r.from()), origin));
                     steps.add(sql("ALTER TABLE IF EXISTS " + Names.schemaPrefix(r.from()) + Names.ident(Names.bare(r.to())) + " RENAME TO "
                             + Names.ident(Names.bare(r.from())), origin));
                 }
                 case Op.AlterColumn a -> {
-                    if (!covered(a.table(), a.column(), createdTables, addedColumns) && (a.type() != null || a.defaultSql() != null
-                            || a.dropDefault() || Boolean.TRUE.equals(a.nullable()))) {
-                        blockers.add(op.describe() + " (changes an existing column in place)");
+                    if (a.type() != null || a.defaultSql() != null || a.dropDefault() || Boolean.TRUE.equals(a.nullable())) {
+                        inPlace(op, a.table(), a.column());
                     }
                 }
-                case Op.DropNotNull n -> {
-                    if (!covered(n.table(), n.column(), createdTables, addedColumns)) {
-                        blockers.add(op.describe() + " (changes an existing column in place)");
-                    }
-                }
+                case Op.DropNotNull n -> inPlace(op, n.table(), n.column());
                 case Op.Execute e -> {
                     if (e.phase() == Phase.EXPAND) {
                         blockers.add(op.describe() + " (raw SQL)");
                     }
                 }
                 // contract-phase ops never ran; a backfill only wrote into what is dropped above
-                case Op.Backfill b -> {
-                }
-                case Op.SetNotNull n -> {
-                }
-                case Op.DropColumn d -> {
-                }
-                case Op.DropIndex d -> {
-                }
-                case Op.DropConstraint d -> {
-                }
-                case Op.DropTable d -> {
-                }
+                case Op.Backfill b -> { }
+                case Op.SetNotNull n -> { }
+                case Op.DropColumn d -> { }
+                case Op.DropIndex d -> { }
+                case Op.DropConstraint d -> { }
+                case Op.DropTable d -> { }
             }
         }
-        return new Undo(List.copyOf(steps), List.copyOf(blockers));
-    }
 
-    private static boolean covered(String table, String column, Set<String> createdTables, Set<String> addedColumns) {
-        return createdTables.contains(Names.key(table)) || addedColumns.contains(column(table, column));
+        /** Dropping a new table drops what was added to it too. */
+        private void unlessTableIsNew(String table, Step step) {
+            if (!createdTables.contains(Names.key(table))) {
+                steps.add(step);
+            }
+        }
+
+        /** A change of an existing column in place cannot be undone from the op alone. */
+        private void inPlace(Op op, String table, String column) {
+            if (!createdTables.contains(Names.key(table)) && !addedColumns.contains(column(table, column))) {
+                blockers.add(op.describe() + " (changes an existing column in place)");
+            }
+        }
     }
 
     private static String column(String table, String column) {
