@@ -55,8 +55,32 @@ public final class SqlRevisionParser {
         }
     }
 
+    /** Where a file's header lines and its two sections are. */
+    private record Layout(Map<String, String> headers, Map<String, Integer> headerLines, int up, int down) {
+    }
+
     public static Revision parse(String source, String text) {
         String[] lines = text.split("\n", -1);
+        Layout layout = scan(source, lines);
+        Map<String, String> headers = layout.headers();
+        String id = revisionId(source, layout);
+        String transactional = headers.getOrDefault("transactional", "true").toLowerCase();
+        if (!transactional.equals("true") && !transactional.equals("false")) {
+            throw bad(source, 1, "\"-- transactional:\" must be true or false, got \"" + transactional + "\"");
+        }
+        Phase phase = phase(source, headers);
+        String name = Path.of(source).getFileName().toString();
+        List<Op> upgrade = ops(name, String.join("\n", Arrays.copyOfRange(lines, layout.up() + 1, layout.down())), layout.up() + 2, phase);
+        List<Op> downgrade = ops(name, String.join("\n", Arrays.copyOfRange(lines, layout.down() + 1, lines.length)), layout.down() + 2, Phase.EXPAND);
+        String parents = headers.getOrDefault("down_revision", "");
+        List<String> downRevisions = parents.equalsIgnoreCase("none") ? List.of() : list(parents);
+        return new Revision(id, downRevisions, headers.getOrDefault("message", ""), source, transactional.equals("true"),
+                Set.copyOf(list(headers.getOrDefault("lint-ack", ""))), upgrade, downgrade, !downgrade.isEmpty() || upgrade.isEmpty(),
+                layout.headerLines());
+    }
+
+    /** Finds the headers (before the first section; plain comments allowed) and the two section markers. */
+    private static Layout scan(String source, String[] lines) {
         Map<String, String> headers = new LinkedHashMap<>();
         Map<String, Integer> headerLines = new LinkedHashMap<>();
         int up = -1;
@@ -74,56 +98,64 @@ public final class SqlRevisionParser {
                 }
                 down = i;
             } else if (up < 0 && down < 0) {
-                Matcher m = HEADER.matcher(line);
-                if (m.matches()) {
-                    String key = m.group(1).toLowerCase();
-                    if (!KEYS.contains(key)) {
-                        throw bad(source, i + 1, "unknown header \"" + key + "\"; known: revision, down_revision, message, transactional, phase, lint-ack");
-                    }
-                    headers.put(key, m.group(2));
-                    headerLines.put(key, i + 1);
-                } else if (!line.isEmpty() && !line.startsWith("--")) {
-                    throw bad(source, i + 1, "SQL before \"-- migrate:up\"; put the upgrade's statements after that line");
-                }
+                header(source, i, line, headers, headerLines);
             }
         }
+        checkSections(source, lines.length, up, down);
+        return new Layout(headers, headerLines, up, down);
+    }
+
+    private static void header(String source, int i, String line, Map<String, String> headers, Map<String, Integer> headerLines) {
+        Matcher m = HEADER.matcher(line);
+        if (m.matches()) {
+            String key = m.group(1).toLowerCase();
+            if (!KEYS.contains(key)) {
+                throw bad(source, i + 1, "unknown header \"" + key + "\"; known: revision, down_revision, message, transactional, phase, lint-ack");
+            }
+            headers.put(key, m.group(2));
+            headerLines.put(key, i + 1);
+        } else if (!line.isEmpty() && !line.startsWith("--")) {
+            throw bad(source, i + 1, "SQL before \"-- migrate:up\"; put the upgrade's statements after that line");
+        }
+    }
+
+    private static void checkSections(String source, int lines, int up, int down) {
         if (up < 0) {
-            throw bad(source, lines.length, "missing section \"-- migrate:up\"");
+            throw bad(source, lines, "missing section \"-- migrate:up\"");
         }
         if (down < 0) {
-            throw bad(source, lines.length, "missing section \"-- migrate:down\" (write the statements that undo the upgrade)");
+            throw bad(source, lines, "missing section \"-- migrate:down\" (write the statements that undo the upgrade)");
         }
         if (down < up) {
             throw bad(source, down + 1, "\"-- migrate:down\" comes before \"-- migrate:up\"; put the upgrade first");
         }
-        String id = headers.get("revision");
+    }
+
+    private static String revisionId(String source, Layout layout) {
+        String id = layout.headers().get("revision");
         if (id == null || id.isBlank()) {
             throw bad(source, 1, "missing header \"-- revision: <id>\"");
         }
         if (!id.matches("[A-Za-z0-9_.-]+")) {
-            throw bad(source, headerLines.get("revision"), "revision id \"" + id + "\" may only use letters, digits, '_', '.' and '-'");
+            throw bad(source, layout.headerLines().get("revision"), "revision id \"" + id + "\" may only use letters, digits, '_', '.' and '-'");
         }
-        String parents = headers.getOrDefault("down_revision", "");
-        List<String> downRevisions = parents.isBlank() || parents.equalsIgnoreCase("none") ? List.of()
-                : Arrays.stream(parents.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
-        String transactional = headers.getOrDefault("transactional", "true").toLowerCase();
-        if (!transactional.equals("true") && !transactional.equals("false")) {
-            throw bad(source, 1, "\"-- transactional:\" must be true or false, got \"" + transactional + "\"");
+        return id;
+    }
+
+    private static Phase phase(String source, Map<String, String> headers) {
+        if (!headers.containsKey("phase")) {
+            return Phase.EXPAND;
         }
-        Phase phase = Phase.EXPAND;
-        if (headers.containsKey("phase")) {
-            phase = Phase.parse("phase", headers.get("phase"));
-            if (phase == Phase.BACKFILL) {
-                throw bad(source, 1, "a SQL file's phase is expand or contract; write backfills as Java revisions (op.backfill) or run them with pgbackfill run");
-            }
+        Phase phase = Phase.parse("phase", headers.get("phase"));
+        if (phase == Phase.BACKFILL) {
+            throw bad(source, 1, "a SQL file's phase is expand or contract; write backfills as Java revisions (op.backfill) or run them with pgbackfill run");
         }
-        String ack = headers.getOrDefault("lint-ack", "");
-        Set<String> acknowledged = ack.isBlank() ? Set.of() : Set.copyOf(Arrays.stream(ack.split(",")).map(String::strip).toList());
-        String name = Path.of(source).getFileName().toString();
-        List<Op> upgrade = ops(name, String.join("\n", Arrays.copyOfRange(lines, up + 1, down)), up + 2, phase);
-        List<Op> downgrade = ops(name, String.join("\n", Arrays.copyOfRange(lines, down + 1, lines.length)), down + 2, Phase.EXPAND);
-        return new Revision(id, downRevisions, headers.getOrDefault("message", ""), source, transactional.equals("true"),
-                acknowledged, upgrade, downgrade, !downgrade.isEmpty() || upgrade.isEmpty(), headerLines);
+        return phase;
+    }
+
+    /** A comma-separated header value as a list, blanks dropped. */
+    private static List<String> list(String value) {
+        return value.isBlank() ? List.of() : Arrays.stream(value.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     private static List<Op> ops(String file, String text, int firstLine, Phase phase) {
