@@ -44,8 +44,27 @@ public final class SpecValidator {
         List<Assignment> assignments = spec.assignments();
         TableInfo table = new TableInspector(connection).inspect(spec.table());
         List<KeyColumn> keys = key(spec, table);
-        Set<String> keyNames = keys.stream().map(KeyColumn::name).collect(Collectors.toSet());
+        List<ResolvedAssignment> resolved = resolve(assignments, table, keys.stream().map(KeyColumn::name).collect(Collectors.toSet()));
+        guardClauses(spec);
+        boolean autocommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            ResolvedSpec probeSpec = new ResolvedSpec(table.name(), keys, resolved, spec.from(), spec.join(), "true", false,
+                    spec.batchSizeOrDefault(), 0);
+            checkExpressions(spec, probeSpec);
+            boolean immutable = spec.from() != null || immutable(table, resolved);
+            ResolvedSpec result = new ResolvedSpec(table.name(), keys, resolved, spec.from(), spec.join(), predicate(spec, resolved, immutable),
+                    immutable, spec.batchSizeOrDefault(), spec.chunkSize() == null ? 0 : spec.chunkSize());
+            explain("set", "EXPLAIN " + new BatchSql(result).batch(false, false), true);
+            return new Validated(result, table);
+        } finally {
+            connection.rollback();
+            connection.setAutoCommit(autocommit);
+        }
+    }
 
+    /** Each assignment's column, checked: it exists, is not a key or generated column, and is assigned once. */
+    private static List<ResolvedAssignment> resolve(List<Assignment> assignments, TableInfo table, Set<String> keyNames) {
         List<ResolvedAssignment> resolved = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (Assignment a : assignments) {
@@ -63,6 +82,10 @@ public final class SpecValidator {
             ExpressionGuard.check("set", a.expression());
             resolved.add(new ResolvedAssignment(col.name(), col.type(), a.expression()));
         }
+        return resolved;
+    }
+
+    private static void guardClauses(BackfillSpec spec) {
         if (spec.where() != null) {
             ExpressionGuard.check("where", spec.where());
         }
@@ -70,36 +93,26 @@ public final class SpecValidator {
             ExpressionGuard.check("from", spec.from());
             ExpressionGuard.check("join", spec.join());
         }
+    }
 
-        boolean autocommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
-            ResolvedSpec probeSpec = new ResolvedSpec(table.name(), keys, resolved, spec.from(), spec.join(), "true", false,
-                    spec.batchSizeOrDefault(), 0);
-            checkExpressions(spec, probeSpec);
-            boolean immutable = spec.from() != null || immutable(table, resolved);
-            String derived = resolved.stream()
-                    .map(a -> "t." + a.quoted() + " IS DISTINCT FROM CAST((" + a.expression() + ") AS " + a.type() + ")")
-                    .collect(Collectors.joining(" OR "));
-            String predicate;
-            if (immutable) {
-                predicate = spec.where() == null ? derived : "(" + spec.where() + ") AND (" + derived + ")";
-            } else if (spec.where() != null) {
-                predicate = spec.where();
-            } else {
-                throw new InvalidExpressionException("where", "--set " + resolved.stream().map(ResolvedAssignment::expression)
-                        .collect(Collectors.joining(", ")) + " is not immutable, or cannot be proven so (now(), random(), nextval(), casts that "
-                        + "depend on the time zone, subqueries…), so rows could never be recognised as done; give --where that selects only "
-                        + "rows still to do, e.g. --where \"" + resolved.get(0).column() + " IS NULL\"");
-            }
-            ResolvedSpec result = new ResolvedSpec(table.name(), keys, resolved, spec.from(), spec.join(), predicate, immutable,
-                    spec.batchSizeOrDefault(), spec.chunkSize() == null ? 0 : spec.chunkSize());
-            explain("set", "EXPLAIN " + new BatchSql(result).batch(false, false), true);
-            return new Validated(result, table);
-        } finally {
-            connection.rollback();
-            connection.setAutoCommit(autocommit);
+    /**
+     * The rows still to do: where some column IS DISTINCT FROM its new value (and --where, when given); for
+     * expressions that are not immutable only --where can say, and without it the spec is refused.
+     */
+    private static String predicate(BackfillSpec spec, List<ResolvedAssignment> resolved, boolean immutable) {
+        String derived = resolved.stream()
+                .map(a -> "t." + a.quoted() + " IS DISTINCT FROM CAST((" + a.expression() + ") AS " + a.type() + ")")
+                .collect(Collectors.joining(" OR "));
+        if (immutable) {
+            return spec.where() == null ? derived : "(" + spec.where() + ") AND (" + derived + ")";
         }
+        if (spec.where() != null) {
+            return spec.where();
+        }
+        throw new InvalidExpressionException("where", "--set " + resolved.stream().map(ResolvedAssignment::expression)
+                .collect(Collectors.joining(", ")) + " is not immutable, or cannot be proven so (now(), random(), nextval(), casts that "
+                + "depend on the time zone, subqueries…), so rows could never be recognised as done; give --where that selects only "
+                + "rows still to do, e.g. --where \"" + resolved.get(0).column() + " IS NULL\"");
     }
 
     private List<KeyColumn> key(BackfillSpec spec, TableInfo table) {

@@ -61,38 +61,13 @@ public final class ChunkRunner {
         retry.getEventPublisher().onRetry(e -> metrics.retry());
     }
 
-    /** How a chunk run ended. */
     /** How a chunk run ended; FAILED = database trouble (retried later), JOB_FAILED = an error no retry can cure. */
     public enum Outcome { DONE, STUCK, RELEASED, LEASE_LOST, FAILED, JOB_FAILED }
 
     public Outcome run(ChunkLease lease) {
         Throttle.ChunkThrottle chunkThrottle = throttle.forChunk(lease);
         try {
-            BatchSql sql = specs.apply(lease.jobId());
-            Pass pass = pass(sql, lease, chunkThrottle, lease.cursor(), sql.spec().batchSize());
-            if (!pass.skipLocked() && !lease.skipped()) {
-                // every batch was a plain bounded UPDATE, which waits for row locks instead of skipping rows: nothing
-                // in the range was passed over (rows written behind the cursor meanwhile are the job-level check's)
-                return leases.complete(lease, 0) ? Outcome.DONE : Outcome.LEASE_LOST;
-            }
-            int limit = pass.limit();
-            for (int sweep = 1; ; sweep++) {
-                List<List<String>> remaining = applier.remaining(sql, lease.lo(), lease.hi(), STUCK_SAMPLE);
-                if (remaining.isEmpty()) {
-                    return leases.complete(lease, sweep - 1) ? Outcome.DONE : Outcome.LEASE_LOST;
-                }
-                if (sweep > settings.maxSweeps()) {
-                    log.warn("{}: {}{} row(s) still match after {} sweeps (locked by other sessions?); reporting them stuck",
-                            lease.describe(), remaining.size() == STUCK_SAMPLE ? "at least " : "", remaining.size(), sweep - 1);
-                    metrics.stuck(lease.jobId(), remaining.size());
-                    return leases.markStuck(lease, remaining.size(), remaining.subList(0, Math.min(20, remaining.size())), sweep - 1)
-                            ? Outcome.STUCK : Outcome.LEASE_LOST;
-                }
-                if (sweep > 1) {
-                    waitRenewing(lease, backoff(sweep - 1));
-                }
-                limit = pass(sql, lease, chunkThrottle, lease.lo(), limit).limit();
-            }
+            return work(lease, chunkThrottle);
         } catch (LeaseLostException e) {
             log.warn(e.getMessage());
             return Outcome.LEASE_LOST;
@@ -105,50 +80,123 @@ public final class ChunkRunner {
             Thread.currentThread().interrupt();
             return release(lease, true);
         } catch (Exception e) {
-            release(lease, false);
-            if (SqlErrors.isPermanent(e)) {
-                String reason = "chunk " + lease.chunkNo() + " failed with an error no retry can cure: " + SqlErrors.describe(e)
-                        + "; fix the data or the spec, then launch again (rows already done stay done)";
-                log.error("{}: {}", lease.describe(), reason);
-                jobFailed.accept(lease.jobId(), reason);
-                return Outcome.JOB_FAILED;
-            }
-            log.warn("{}: giving the chunk back after an error: {}", lease.describe(), e.toString());
-            return Outcome.FAILED;
+            return failed(lease, e);
         } finally {
             chunkThrottle.close();
         }
     }
 
-    /** How a pass ended: the batch size it settled on, and whether any SKIP LOCKED batch ran (rows may be skipped). */
-    private record Pass(int limit, boolean skipLocked) {
+    /** The forward pass from the checkpoint, then, when rows may have been skipped, sweeps of the whole range. */
+    private Outcome work(ChunkLease lease, Throttle.ChunkThrottle chunkThrottle) throws Exception {
+        BatchSql sql = specs.apply(lease.jobId());
+        Pass pass = new Pass(sql, lease, chunkThrottle, lease.cursor(), sql.spec().batchSize()).run();
+        if (!pass.skipLocked && !lease.skipped()) {
+            // every batch was a plain bounded UPDATE, which waits for row locks instead of skipping rows: nothing
+            // in the range was passed over (rows written behind the cursor meanwhile are the job-level check's)
+            return leases.complete(lease, 0) ? Outcome.DONE : Outcome.LEASE_LOST;
+        }
+        int limit = pass.limit;
+        for (int sweep = 1; ; sweep++) {
+            List<List<String>> remaining = applier.remaining(sql, lease.lo(), lease.hi(), STUCK_SAMPLE);
+            if (remaining.isEmpty()) {
+                return leases.complete(lease, sweep - 1) ? Outcome.DONE : Outcome.LEASE_LOST;
+            }
+            if (sweep > settings.maxSweeps()) {
+                return stuck(lease, remaining, sweep - 1);
+            }
+            if (sweep > 1) {
+                waitRenewing(lease, backoff(sweep - 1));
+            }
+            limit = new Pass(sql, lease, chunkThrottle, lease.lo(), limit).run().limit;
+        }
     }
 
-    /** Batches from {@code start} to the end of the range. */
-    private Pass pass(BatchSql sql, ChunkLease lease, Throttle.ChunkThrottle chunkThrottle, List<String> start, int limit) throws Exception {
-        List<String> cursor = start;
-        boolean skipLocked = false;
-        int timeouts = 0;
-        Throttle.Waiter waiter = d -> waitRenewing(lease, d);
-        int pessimistic = 0; // batches left on the SKIP LOCKED path after the optimistic one met a lock
-        while (true) {
-            if (stopping.getAsBoolean()) {
-                throw new StopRequested();
+    private Outcome stuck(ChunkLease lease, List<List<String>> remaining, int sweeps) throws SQLException {
+        log.warn("{}: {}{} row(s) still match after {} sweeps (locked by other sessions?); reporting them stuck",
+                lease.describe(), remaining.size() == STUCK_SAMPLE ? "at least " : "", remaining.size(), sweeps);
+        metrics.stuck(lease.jobId(), remaining.size());
+        return leases.markStuck(lease, remaining.size(), remaining.subList(0, Math.min(20, remaining.size())), sweeps)
+                ? Outcome.STUCK : Outcome.LEASE_LOST;
+    }
+
+    /** Gives the chunk back; an error no retry can cure fails the job, naming it. */
+    private Outcome failed(ChunkLease lease, Exception e) {
+        release(lease, false);
+        if (SqlErrors.isPermanent(e)) {
+            String reason = "chunk " + lease.chunkNo() + " failed with an error no retry can cure: " + SqlErrors.describe(e)
+                    + "; fix the data or the spec, then launch again (rows already done stay done)";
+            log.error("{}: {}", lease.describe(), reason);
+            jobFailed.accept(lease.jobId(), reason);
+            return Outcome.JOB_FAILED;
+        }
+        log.warn("{}: giving the chunk back after an error: {}", lease.describe(), e.toString());
+        return Outcome.FAILED;
+    }
+
+    /**
+     * Batches from {@code start} to the end of the range. At the end, {@code limit} is the batch size it settled on
+     * and {@code skipLocked} whether any SKIP LOCKED batch ran (rows may have been passed over).
+     */
+    private final class Pass {
+        private final BatchSql sql;
+        private final ChunkLease lease;
+        private final Throttle.ChunkThrottle chunkThrottle;
+        private final Throttle.Waiter waiter;
+        private List<String> cursor;
+        private int limit;
+        private boolean skipLocked;
+        private int timeouts;
+        /** Batches left on the SKIP LOCKED path after the optimistic one met a lock. */
+        private int pessimistic;
+
+        Pass(BatchSql sql, ChunkLease lease, Throttle.ChunkThrottle chunkThrottle, List<String> start, int limit) {
+            this.sql = sql;
+            this.lease = lease;
+            this.chunkThrottle = chunkThrottle;
+            this.waiter = d -> waitRenewing(lease, d);
+            this.cursor = start;
+            this.limit = limit;
+        }
+
+        Pass run() throws Exception {
+            while (true) {
+                if (stopping.getAsBoolean()) {
+                    throw new StopRequested();
+                }
+                limit = chunkThrottle.beforeBatch(limit, waiter);
+                long started = System.nanoTime();
+                BatchResult result = batch();
+                if (result == null) {
+                    continue; // timed out: retried smaller
+                }
+                long took = System.nanoTime() - started;
+                metrics.record(lease.jobId(), result, limit, took);
+                skipLocked |= !result.optimistic();
+                if (result.locked() == 0) {
+                    if (result.updated() > 0) {
+                        chunkThrottle.afterBatch(limit, 0, result.updated(), took, waiter); // the tail's rows count toward the rate
+                    }
+                    return this;
+                }
+                limit = chunkThrottle.afterBatch(limit, result.locked(), result.updated(), took, waiter);
+                cursor = result.lastKey();
             }
-            limit = chunkThrottle.beforeBatch(limit, waiter);
-            BatchResult result;
-            long started = System.nanoTime();
+        }
+
+        /** One batch, retried on transient errors; null after a lock or statement timeout (the batch size is halved). */
+        private BatchResult batch() throws Exception {
             try {
                 List<String> from = cursor;
                 int n = limit;
                 boolean optimistic = pessimistic == 0;
-                result = retry.executeCallable(() -> applier.apply(sql, lease, from, n, optimistic));
+                BatchResult result = retry.executeCallable(() -> applier.apply(sql, lease, from, n, optimistic));
                 timeouts = 0;
                 if (optimistic && !result.optimistic() && result.locked() == n) {
                     pessimistic = CONTENDED_BATCHES; // rows are being held: skip them for a while rather than wait
                 } else if (pessimistic > 0) {
                     pessimistic--;
                 }
+                return result;
             } catch (SQLException e) {
                 if (!SqlErrors.isTimeout(e) || ++timeouts > MAX_CONSECUTIVE_TIMEOUTS) {
                     throw e;
@@ -157,19 +205,8 @@ public final class ChunkRunner {
                 limit = Math.max(1, limit / 2);
                 log.info("{}: batch hit {} (SQLSTATE {}); retrying with {} rows", lease.describe(),
                         SqlErrors.LOCK_NOT_AVAILABLE.equals(e.getSQLState()) ? "lock_timeout" : "statement_timeout", e.getSQLState(), limit);
-                continue;
+                return null;
             }
-            long took = System.nanoTime() - started;
-            metrics.record(lease.jobId(), result, limit, took);
-            skipLocked |= !result.optimistic();
-            if (result.locked() == 0) {
-                if (result.updated() > 0) {
-                    chunkThrottle.afterBatch(limit, 0, result.updated(), took, waiter); // the tail's rows count toward the rate
-                }
-                return new Pass(limit, skipLocked);
-            }
-            limit = chunkThrottle.afterBatch(limit, result.locked(), result.updated(), took, waiter);
-            cursor = result.lastKey();
         }
     }
 
