@@ -31,47 +31,55 @@ public final class Identifier {
         int i = 0;
         while (true) {
             StringBuilder part = new StringBuilder();
-            if (i < s.length() && s.charAt(i) == '"') {
-                i++;
-                while (true) {
-                    if (i >= s.length()) {
-                        throw bad(field, text, "unterminated quoted identifier");
-                    }
-                    char c = s.charAt(i++);
-                    if (c == '"') {
-                        if (i < s.length() && s.charAt(i) == '"') {
-                            part.append('"');
-                            i++;
-                        } else {
-                            break;
-                        }
-                    } else {
-                        part.append(c);
-                    }
-                }
-                if (part.isEmpty()) {
-                    throw bad(field, text, "empty quoted identifier");
-                }
-            } else {
-                int start = i;
-                while (i < s.length() && isIdentChar(s.charAt(i), i == start)) {
-                    i++;
-                }
-                if (i == start) {
-                    throw bad(field, text, "unexpected character '" + (i < s.length() ? s.charAt(i) : ' ') + "' at position " + (i + 1));
-                }
-                part.append(s.substring(start, i).toLowerCase(java.util.Locale.ROOT));
-            }
+            i = s.charAt(i) == '"' ? quoted(field, text, s, i, part) : plain(field, text, s, i, part);
             parts.add(part.toString());
             if (i == s.length()) {
-                break;
+                return parts;
             }
             if (s.charAt(i) != '.') {
                 throw bad(field, text, "unexpected character '" + s.charAt(i) + "' at position " + (i + 1));
             }
             i++;
+            if (i == s.length()) {
+                throw bad(field, text, "unexpected character ' ' at position " + (i + 1));
+            }
         }
-        return parts;
+    }
+
+    /** A quoted part from {@code i} (its opening quote): "" is a quote inside it. Returns the index after it. */
+    private static int quoted(String field, String text, String s, int i, StringBuilder part) {
+        i++;
+        while (true) {
+            if (i >= s.length()) {
+                throw bad(field, text, "unterminated quoted identifier");
+            }
+            char c = s.charAt(i++);
+            if (c != '"') {
+                part.append(c);
+            } else if (i < s.length() && s.charAt(i) == '"') {
+                part.append('"');
+                i++;
+            } else {
+                break;
+            }
+        }
+        if (part.isEmpty()) {
+            throw bad(field, text, "empty quoted identifier");
+        }
+        return i;
+    }
+
+    /** An unquoted part from {@code i}, folded to lower case as PostgreSQL does. Returns the index after it. */
+    private static int plain(String field, String text, String s, int i, StringBuilder part) {
+        int start = i;
+        while (i < s.length() && isIdentChar(s.charAt(i), i == start)) {
+            i++;
+        }
+        if (i == start) {
+            throw bad(field, text, "unexpected character '" + (i < s.length() ? s.charAt(i) : ' ') + "' at position " + (i + 1));
+        }
+        part.append(s.substring(start, i).toLowerCase(java.util.Locale.ROOT));
+        return i;
     }
 
     /** Parses a list of identifiers separated by commas, e.g. {@code --key "tenant_id, id"}. */

@@ -152,6 +152,17 @@ public final class Linter {
 
         /** One action of an ALTER TABLE (they are separated by top-level commas). */
         private void alterClause(String table, String clause, String origin, String statement) {
+            trackConstraints(table, clause, origin, statement);
+            if (!downgrade && DROP_COLUMN.matcher(clause).find()) {
+                add(Rule.DROP_WITHOUT_BACKUP, origin, statement);
+            }
+            if (!isNew(table)) {
+                onExistingTable(table, clause, origin, statement);
+            }
+        }
+
+        /** NOT VALID constraints and CHECKs that prove NOT NULL, as later actions and revisions validate them. */
+        private void trackConstraints(String table, String clause, String origin, String statement) {
             Matcher check = CHECK_NOT_NULL.matcher(clause);
             if (check.find()) {
                 notNullChecks.put(key(check.group(1)), key(table) + "." + key(check.group(2)));
@@ -171,12 +182,10 @@ public final class Linter {
                     add(Rule.VALIDATE_IN_SAME_TRANSACTION, origin, statement);
                 }
             }
-            if (!downgrade && DROP_COLUMN.matcher(clause).find()) {
-                add(Rule.DROP_WITHOUT_BACKUP, origin, statement);
-            }
-            if (isNew(table)) {
-                return;
-            }
+        }
+
+        /** The rules that matter only on a table that holds rows (not one created earlier in the revision). */
+        private void onExistingTable(String table, String clause, String origin, String statement) {
             boolean addsColumn = ADD_COLUMN.matcher(clause).find();
             if (FOREIGN_KEY.matcher(clause).find() && !NOT_VALID.matcher(clause).find()) {
                 add(Rule.FK_NOT_VALID, origin, statement);

@@ -44,31 +44,39 @@ public final class OfflineSql {
             if (from == null) {
                 throw new InvalidRevisionException("migrate sql " + range + ": a downgrade needs a starting revision, e.g. head:base");
             }
-            List<Revision> revisions = new ArrayList<>(graph.between(to, from));
-            Collections.reverse(revisions);
-            for (Revision r : revisions) {
-                out.append("\n-- Revision ").append(r.id()).append(" down: ").append(r.message()).append(" (").append(r.source()).append(")\n");
-                render(out, r.downgradeSteps());
-                out.append("DELETE FROM pgbackfill.migration_version WHERE scope = ").append(Names.literal(settings.scope()))
-                        .append(" AND revision = ").append(Names.literal(r.id())).append(";\n");
-            }
+            downgrade(out, graph, from, to, settings);
         } else {
-            for (Revision r : graph.between(from, to)) {
-                out.append("\n-- Revision ").append(r.id()).append(": ").append(r.message()).append(" (").append(r.source()).append(")\n");
-                for (Phase phase : Phase.values()) {
-                    List<Step> steps = r.upgradeSteps(settings.allowDestructive(), phase);
-                    if (steps.isEmpty()) {
-                        continue;
-                    }
-                    out.append("-- phase ").append(phase).append(phase == Phase.CONTRACT ? " (after the application deploy; only once the backfills SUCCEEDED)" : "")
-                            .append('\n');
-                    render(out, steps);
-                }
-                out.append("INSERT INTO pgbackfill.migration_version (scope, revision, phase_done) VALUES (").append(Names.literal(settings.scope()))
-                        .append(", ").append(Names.literal(r.id())).append(", 'contract') ON CONFLICT (scope, revision) DO UPDATE SET phase_done = 'contract';\n");
-            }
+            upgrade(out, graph, from, to, settings);
         }
         return out.toString();
+    }
+
+    private static void downgrade(StringBuilder out, RevisionGraph graph, String from, String to, MigrateSettings settings) {
+        List<Revision> revisions = new ArrayList<>(graph.between(to, from));
+        Collections.reverse(revisions);
+        for (Revision r : revisions) {
+            out.append("\n-- Revision ").append(r.id()).append(" down: ").append(r.message()).append(" (").append(r.source()).append(")\n");
+            render(out, r.downgradeSteps());
+            out.append("DELETE FROM pgbackfill.migration_version WHERE scope = ").append(Names.literal(settings.scope()))
+                    .append(" AND revision = ").append(Names.literal(r.id())).append(";\n");
+        }
+    }
+
+    private static void upgrade(StringBuilder out, RevisionGraph graph, String from, String to, MigrateSettings settings) {
+        for (Revision r : graph.between(from, to)) {
+            out.append("\n-- Revision ").append(r.id()).append(": ").append(r.message()).append(" (").append(r.source()).append(")\n");
+            for (Phase phase : Phase.values()) {
+                List<Step> steps = r.upgradeSteps(settings.allowDestructive(), phase);
+                if (steps.isEmpty()) {
+                    continue;
+                }
+                out.append("-- phase ").append(phase).append(phase == Phase.CONTRACT ? " (after the application deploy; only once the backfills SUCCEEDED)" : "")
+                        .append('\n');
+                render(out, steps);
+            }
+            out.append("INSERT INTO pgbackfill.migration_version (scope, revision, phase_done) VALUES (").append(Names.literal(settings.scope()))
+                    .append(", ").append(Names.literal(r.id())).append(", 'contract') ON CONFLICT (scope, revision) DO UPDATE SET phase_done = 'contract';\n");
+        }
     }
 
     private static String resolve(RevisionGraph graph, String name) {

@@ -27,6 +27,12 @@ public final class RevisionGraph {
     }
 
     public static RevisionGraph of(Collection<Revision> revisions) {
+        Map<String, Revision> byId = byId(revisions);
+        checkParents(byId);
+        return new RevisionGraph(byId, topologicalOrder(byId));
+    }
+
+    private static Map<String, Revision> byId(Collection<Revision> revisions) {
         Map<String, Revision> byId = new LinkedHashMap<>();
         for (Revision r : revisions) {
             Revision other = byId.putIfAbsent(r.id(), r);
@@ -35,6 +41,10 @@ public final class RevisionGraph {
                         + "; give one of them a new id");
             }
         }
+        return byId;
+    }
+
+    private static void checkParents(Map<String, Revision> byId) {
         for (Revision r : byId.values()) {
             for (String parent : r.downRevisions()) {
                 if (!byId.containsKey(parent)) {
@@ -46,6 +56,10 @@ public final class RevisionGraph {
                 }
             }
         }
+    }
+
+    /** Kahn's algorithm, ties broken by id so that the order is stable; a revision left over is on a cycle. */
+    private static List<Revision> topologicalOrder(Map<String, Revision> byId) {
         Map<String, Integer> missingParents = new HashMap<>();
         Map<String, List<String>> children = new HashMap<>();
         byId.values().forEach(r -> {
@@ -66,7 +80,7 @@ public final class RevisionGraph {
         if (order.size() < byId.size()) {
             throw new InvalidRevisionException("the revisions form a cycle: " + cycle(byId, missingParents));
         }
-        return new RevisionGraph(byId, List.copyOf(order));
+        return List.copyOf(order);
     }
 
     private static String cycle(Map<String, Revision> byId, Map<String, Integer> missingParents) {
