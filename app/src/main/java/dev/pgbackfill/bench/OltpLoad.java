@@ -3,6 +3,7 @@ package dev.pgbackfill.bench;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -155,17 +156,8 @@ public final class OltpLoad {
                 if (due >= deadline) {
                     break;
                 }
-                long id = 1 + ThreadLocalRandom.current().nextLong(rows);
                 boolean write = ThreadLocalRandom.current().nextInt(4) == 0; // 1 write in 4 operations
-                PreparedStatement ps = write ? update : select;
-                ps.setLong(1, id);
-                if (write) {
-                    ps.executeUpdate();
-                } else {
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                    }
-                }
+                operate(write ? update : select, 1 + ThreadLocalRandom.current().nextLong(rows), write);
                 if (n == latencies.length) {
                     latencies = Arrays.copyOf(latencies, n * 2);
                 }
@@ -176,5 +168,17 @@ public final class OltpLoad {
             throw new IllegalStateException("foreground load failed: " + e.getMessage(), e);
         }
         return Arrays.copyOf(latencies, n);
+    }
+
+    /** One operation of the load: a point read or a point write of the row with this id. */
+    private static void operate(PreparedStatement ps, long id, boolean write) throws SQLException {
+        ps.setLong(1, id);
+        if (write) {
+            ps.executeUpdate();
+        } else {
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+            }
+        }
     }
 }

@@ -95,26 +95,10 @@ public final class BenchCommand implements Callable<Integer> {
         try (LocalCluster.Db database = LocalCluster.openDatabase(db, 12, err)) {
             DataSource ds = database.dataSource();
             BenchTable table = new BenchTable(ds, rows, key);
-            machine.put("cores", Runtime.getRuntime().availableProcessors());
-            machine.put("java", System.getProperty("java.version"));
-            for (String s : List.of("server_version", "shared_buffers", "synchronous_commit", "fsync", "max_wal_size", "work_mem")) {
-                machine.put(s, Baselines.setting(ds, s));
-            }
-            machine.put("database", database.embedded() == null ? db.config(db.url).safeUrl() : "embedded PostgreSQL");
+            machine.putAll(machine(database));
             err.printf(Locale.ROOT, "bench: %,d rows, %s key, PostgreSQL %s%n", rows, key, machine.get("server_version"));
 
-            if (methods.contains("seed")) {
-                results.add(timed(table, "seed loop (IN (SELECT … LIMIT 10000 FOR UPDATE SKIP LOCKED))", () -> Baselines.seedLoop(ds), err));
-            }
-            if (methods.contains("single")) {
-                results.add(timed(table, "single UPDATE", () -> Baselines.singleUpdate(ds), err));
-            }
-            if (methods.contains("inserver")) {
-                results.add(timed(table, "in-server keyset loop (PL/pgSQL, 10000/commit)", () -> Baselines.inServerKeyset(ds, key), err));
-            }
-            if (methods.contains("springbatch")) {
-                results.add(timed(table, "Spring Batch (JdbcPagingItemReader + JdbcBatchItemWriter, chunk 1000)", () -> Baselines.springBatch(ds), err));
-            }
+            results.addAll(baselines(table, ds, err));
             if (methods.contains("pgbackfill")) {
                 ControlSchema.install(ds);
                 for (int w : workerCounts) {
@@ -128,12 +112,47 @@ public final class BenchCommand implements Callable<Integer> {
                     ControlSchema.install(ds);
                     Double unthrottled = results.stream().filter(r -> r.method().startsWith("pgbackfill run, 2")).map(Result::rowsPerSecond)
                             .findFirst().orElse(null);
-                    impact = impact(table, ds, unthrottled == null ? pgbackfill(table, ds, 2, err).rowsPerSecond() : unthrottled, err);
+                    impact = new BenchImpact(this).measure(table, ds, unthrottled == null ? pgbackfill(table, ds, 2, err).rowsPerSecond() : unthrottled, err);
                 }
             }
         }
-        report(results, machine, impact);
+        new BenchReport(this).write(results, machine, impact);
         return 0;
+    }
+
+    /** The foreground load in words, e.g. "4 threads paced at 2000 ops/s". */
+    String oltpLoad() {
+        return oltpRate > 0 ? String.format(Locale.ROOT, "%d threads paced at %.0f ops/s", oltpThreads, oltpRate) : oltpThreads + " threads, closed loop";
+    }
+
+    /** The baselines asked for, each on a freshly reset table. */
+    private List<Result> baselines(BenchTable table, DataSource ds, PrintStream err) throws Exception {
+        List<Result> results = new ArrayList<>();
+        if (methods.contains("seed")) {
+            results.add(timed(table, "seed loop (IN (SELECT … LIMIT 10000 FOR UPDATE SKIP LOCKED))", () -> Baselines.seedLoop(ds), err));
+        }
+        if (methods.contains("single")) {
+            results.add(timed(table, "single UPDATE", () -> Baselines.singleUpdate(ds), err));
+        }
+        if (methods.contains("inserver")) {
+            results.add(timed(table, "in-server keyset loop (PL/pgSQL, 10000/commit)", () -> Baselines.inServerKeyset(ds, key), err));
+        }
+        if (methods.contains("springbatch")) {
+            results.add(timed(table, "Spring Batch (JdbcPagingItemReader + JdbcBatchItemWriter, chunk 1000)", () -> Baselines.springBatch(ds), err));
+        }
+        return results;
+    }
+
+    private Map<String, Object> machine(LocalCluster.Db database) throws SQLException {
+        DataSource ds = database.dataSource();
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("java", System.getProperty("java.version"));
+        for (String s : List.of("server_version", "shared_buffers", "synchronous_commit", "fsync", "max_wal_size", "work_mem")) {
+            machine.put(s, Baselines.setting(ds, s));
+        }
+        machine.put("database", database.embedded() == null ? db.config(db.url).safeUrl() : "embedded PostgreSQL");
+        return machine;
     }
 
     private Result timed(BenchTable table, String name, Method method, PrintStream err) throws Exception {
@@ -182,153 +201,4 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Foreground impact, throttle accuracy and pause latency, on one run throttled to a fraction
-     * ({@code --impact-throttle}, 25 %) of the unthrottled rate. An OLTP load (point SELECTs and UPDATEs on random
-     * keys, paced at {@code --oltp-rate}, in a process of its own) is measured with the cluster up and idle, then
-     * during the throttled run, then idle again once the job is paused and cancelled; the idle baseline is the quieter
-     * of the two idle windows, so a stall in one of them cannot flatter the run. Over the busy window the
-     * achieved rate is compared with its target; then the time until the pause barrier returns is measured, and no
-     * batch may commit after it. Autovacuum is off for the table meanwhile, so that it does not land in one window
-     * and not the other. (Alternating short idle and busy windows by pausing and resuming was tried: every resume
-     * restarts chunks, and those restarts, not the steady run, then dominate the busy windows.)
-     */
-    private Map<String, Object> impact(BenchTable table, DataSource ds, double unthrottled, PrintStream err) throws Exception {
-        table.reset();
-        Duration window = Duration.ofSeconds(Math.max(6, Math.min(20, rows / 200_000)));
-        Duration half = window.dividedBy(2);
-        double target = Math.max(100, Math.round(unthrottled * impactThrottle));
-        ThrottleSettings throttle = new ThrottleSettings(target, null, null, null, null, null, null, null, null, null, null, null);
-        Map<String, Object> m = new LinkedHashMap<>();
-        table.autovacuum(false);
-        try (LocalCluster cluster = LocalCluster.start((com.zaxxer.hikari.HikariDataSource) ds, kafka, db, 2, err);
-             OltpProcess oltp = OltpProcess.start((com.zaxxer.hikari.HikariDataSource) ds, rows, oltpThreads, oltpRate)) {
-            Thread.sleep(3_000); // the cluster's consumers join their group and settle before anything is measured
-            OltpLoad.Latencies idleBefore = oltp.measure(half, () -> { });
-            long id = cluster.coordinator.launch(new BackfillSpec(BenchTable.NAME, List.of("b = a + 1"), null, null, null, null, null, null, throttle), "bench");
-            while (cluster.coordinator.status(id).rowsDone() == 0) {
-                Thread.sleep(5);
-            }
-            Thread.sleep(1_000); // past the first second: shares settle as chunks start
-            long[] start = new long[3];
-            OltpLoad.Latencies busy = oltp.measure(window, () -> {
-                try {
-                    start[0] = cluster.coordinator.status(id).rowsDone();
-                    start[1] = System.nanoTime();
-                    start[2] = Baselines.walPosition(ds);
-                } catch (SQLException e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            long rows1 = cluster.coordinator.status(id).rowsDone();
-            double busySeconds = (System.nanoTime() - start[1]) / 1e9;
-            double walMbPerSecond = (Baselines.walPosition(ds) - start[2]) / busySeconds / (1 << 20);
-            double achieved = (rows1 - start[0]) / busySeconds;
-            long p0 = System.nanoTime();
-            cluster.coordinator.pause(id, "bench", "pause latency");
-            double pauseSeconds = (System.nanoTime() - p0) / 1e9;
-            long atPause = cluster.coordinator.status(id).rowsDone();
-            Thread.sleep(1_000);
-            long afterPause = cluster.coordinator.status(id).rowsDone() - atPause;
-            cluster.coordinator.cancel(id, "bench", "measured");
-            OltpLoad.Latencies idleAfter = oltp.measure(half, () -> { });
-            // the baseline is the quieter idle window: a stall in one of them (a checkpoint after the run's WAL) must
-            // not make the run look gentle
-            OltpLoad.Latencies idle = idleBefore.p99Ms() <= idleAfter.p99Ms() ? idleBefore : idleAfter;
-            m.put("oltpThreads", oltpThreads);
-            m.put("oltpPaceOpsPerSecond", oltpRate);
-            m.put("oltpIdleOpsPerSecond", idle.opsPerSecond());
-            m.put("oltpDuringOpsPerSecond", busy.opsPerSecond());
-            m.put("oltpIdleP50Ms", idle.p50Ms());
-            m.put("oltpIdleP99Ms", idle.p99Ms());
-            m.put("oltpIdleBeforeP99Ms", idleBefore.p99Ms());
-            m.put("oltpIdleAfterP99Ms", idleAfter.p99Ms());
-            m.put("oltpDuringP50Ms", busy.p50Ms());
-            m.put("oltpDuringP99Ms", busy.p99Ms());
-            m.put("oltpIdleReadP99Ms", idle.readP99Ms());
-            m.put("oltpIdleWriteP99Ms", idle.writeP99Ms());
-            m.put("oltpDuringReadP99Ms", busy.readP99Ms());
-            m.put("oltpDuringWriteP99Ms", busy.writeP99Ms());
-            m.put("p99Ratio", busy.p99Ms() / idle.p99Ms());
-            m.put("p50Ratio", busy.p50Ms() / idle.p50Ms());
-            m.put("walMbPerSecondDuring", walMbPerSecond);
-            m.put("throttleTarget", target);
-            m.put("throttleAchieved", achieved);
-            m.put("throttleAccuracy", achieved / target);
-            m.put("pauseSeconds", pauseSeconds);
-            m.put("rowsCommittedAfterPause", afterPause);
-            err.printf(Locale.ROOT, "  impact: OLTP (%s) p99 %.2f ms idle (the quieter of %.2f before, %.2f after), %.2f ms during a run throttled to %.0f rows/s "
-                            + "(×%.2f; p50 ×%.2f; reads p99 %.2f → %.2f ms, writes p99 %.2f → %.2f ms); %.0f ops/s idle, %.0f during; WAL %.1f MB/s during; "
-                            + "achieved %.0f rows/s (accuracy %.3f); pause returned in %.3f s, %d rows committed after it%n",
-                    oltpLoad(),
-                    idle.p99Ms(), idleBefore.p99Ms(), idleAfter.p99Ms(), busy.p99Ms(), target, busy.p99Ms() / idle.p99Ms(), busy.p50Ms() / idle.p50Ms(),
-                    idle.readP99Ms(), busy.readP99Ms(), idle.writeP99Ms(), busy.writeP99Ms(), idle.opsPerSecond(), busy.opsPerSecond(), walMbPerSecond,
-                    achieved, achieved / target, pauseSeconds, afterPause);
-        } finally {
-            table.autovacuum(true);
-        }
-        return m;
-    }
-
-    /** The foreground load in words, e.g. "4 threads paced at 2000 ops/s". */
-    private String oltpLoad() {
-        return oltpRate > 0 ? String.format(Locale.ROOT, "%d threads paced at %.0f ops/s", oltpThreads, oltpRate) : oltpThreads + " threads, closed loop";
-    }
-
-    private void report(List<Result> results, Map<String, Object> machine, Map<String, Object> impact) throws Exception {
-        Double ceiling = rate(results, "in-server");
-        Double seed = rate(results, "seed loop");
-        Double batch = rate(results, "Spring Batch");
-        StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "%n| method | rows | seconds | rows/s | ÷ in-server | ÷ seed loop | ÷ Spring Batch |%n|---|---:|---:|---:|---:|---:|---:|%n"));
-        List<Map<String, Object>> json = new ArrayList<>();
-        for (Result r : results) {
-            md.append(String.format(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %s | %s | %s |%n", r.method(), r.rows(), r.seconds(), r.rowsPerSecond(),
-                    ratio(r.rowsPerSecond(), ceiling), ratio(r.rowsPerSecond(), seed), ratio(r.rowsPerSecond(), batch)));
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("method", r.method());
-            m.put("rows", r.rows());
-            m.put("seconds", r.seconds());
-            m.put("rowsPerSecond", r.rowsPerSecond());
-            m.put("vsInServer", ceiling == null ? null : r.rowsPerSecond() / ceiling);
-            m.put("vsSeedLoop", seed == null ? null : r.rowsPerSecond() / seed);
-            m.put("vsSpringBatch", batch == null ? null : r.rowsPerSecond() / batch);
-            m.put("firstBatchSeconds", r.firstBatchSeconds());
-            m.put("heapMb", r.heapMb());
-            m.put("note", r.note());
-            json.add(m);
-        }
-        if (impact != null) {
-            md.append(String.format(Locale.ROOT, "%n| foreground and control (run throttled to %.0f %%, OLTP %s) | value | target |%n|---|---:|---:|%n"
-                            + "| OLTP p99 during ÷ idle | %.2f× (%.2f / %.2f ms) | ≤ 1.25× |%n| OLTP p50 during ÷ idle | %.2f× | |%n"
-                            + "| throttle achieved ÷ target | %.3f (%.0f / %.0f rows/s) | 0.9–1.1 |%n| pause returned after | %.3f s | ≤ one batch + 1 s |%n"
-                            + "| rows committed after pause | %d | 0 |%n",
-                    100 * impactThrottle, oltpLoad(),
-                    impact.get("p99Ratio"), impact.get("oltpDuringP99Ms"), impact.get("oltpIdleP99Ms"), impact.get("p50Ratio"),
-                    impact.get("throttleAccuracy"), impact.get("throttleAchieved"), impact.get("throttleTarget"), impact.get("pauseSeconds"),
-                    impact.get("rowsCommittedAfterPause")));
-        }
-        System.out.print(md);
-        Files.createDirectories(out);
-        String stamp = Instant.now().toString().replace(":", "").replaceAll("\\..*", "");
-        Path jsonFile = out.resolve("bench-" + rows + "-" + key + "-" + stamp + ".json");
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("rows", rows);
-        doc.put("key", key);
-        doc.put("at", Instant.now().toString());
-        doc.put("machine", machine);
-        doc.put("results", json);
-        doc.put("impact", impact);
-        Files.writeString(jsonFile, Json.write(doc));
-        Files.writeString(out.resolve("bench-" + rows + "-" + key + "-" + stamp + ".md"), md.toString());
-        System.out.println("\nresults: " + jsonFile);
-    }
-
-    private static Double rate(List<Result> results, String prefix) {
-        return results.stream().filter(r -> r.method().startsWith(prefix)).map(Result::rowsPerSecond).findFirst().orElse(null);
-    }
-
-    private static String ratio(double value, Double base) {
-        return base == null ? "" : String.format(Locale.ROOT, "%.2f×", value / base);
-    }
 }

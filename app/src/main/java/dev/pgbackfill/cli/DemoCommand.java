@@ -65,14 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println("== migrate up 004: the initial schema (examples 001-004, SQL files)");
                 migrator.up("004", Phase.CONTRACT, false);
 
-                out.printf(Locale.ROOT, "== the application has been running: %,d users and %,d orders%n", rows, rows / 2);
-                long t0 = System.nanoTime();
-                sql(database, "INSERT INTO users (email, username, status) SELECT 'User' || g || '@Example.COM', 'user' || g, "
-                                + "CASE WHEN g % 10 = 0 THEN 'inactive' ELSE 'active' END FROM generate_series(1, " + rows + ") g",
-                        "INSERT INTO orders (user_email, total) SELECT 'User' || (g * 7 % " + rows + " + 1) || '@Example.COM', (g % 50000) / 100.0 "
-                                + "FROM generate_series(1, " + rows / 2 + ") g",
-                        "ANALYZE users", "ANALYZE orders");
-                out.printf(Locale.ROOT, "   generated in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+                generateRows(database, out);
 
                 out.println("== migrate up --phase expand: before the deploy (nullable columns, a sync trigger, a FK NOT VALID: no rewrite, no long lock)");
                 migrator.up(null, Phase.EXPAND, false);
@@ -85,17 +78,33 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println("== migrate up: contract (NOT NULL through validated CHECKs, FK VALIDATE, trigger and old columns dropped)");
                 migrator.up(null, Phase.CONTRACT, false);
 
-                out.println("== migrate status");
-                for (RevisionStatus r : migrator.status()) {
-                    out.printf(Locale.ROOT, "   %s %-8s %-28s %s%n", r.revision(), r.state(),
-                            r.phases().stream().map(Phase::label).collect(Collectors.joining("+")), r.message());
-                }
+                printStatus(migrator, out);
             }
             long backfilled = finished.stream().mapToLong(JobStatus::rowsDone).sum();
             double seconds = finished.stream().mapToDouble(DemoCommand::seconds).sum();
             out.printf(Locale.ROOT, "== done: %d backfill jobs, %,d rows in %.1f s (%,.0f rows/s) by %d worker(s); schema %s at revision 009%n",
                     finished.size(), backfilled, seconds, seconds > 0 ? backfilled / seconds : 0, workers, SCHEMA);
             return 0;
+        }
+    }
+
+    /** The application's data before the migration: users and orders. */
+    private void generateRows(LocalCluster.Db database, PrintStream out) throws SQLException {
+        out.printf(Locale.ROOT, "== the application has been running: %,d users and %,d orders%n", rows, rows / 2);
+        long t0 = System.nanoTime();
+        sql(database, "INSERT INTO users (email, username, status) SELECT 'User' || g || '@Example.COM', 'user' || g, "
+                        + "CASE WHEN g % 10 = 0 THEN 'inactive' ELSE 'active' END FROM generate_series(1, " + rows + ") g",
+                "INSERT INTO orders (user_email, total) SELECT 'User' || (g * 7 % " + rows + " + 1) || '@Example.COM', (g % 50000) / 100.0 "
+                        + "FROM generate_series(1, " + rows / 2 + ") g",
+                "ANALYZE users", "ANALYZE orders");
+        out.printf(Locale.ROOT, "   generated in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void printStatus(Migrator migrator, PrintStream out) {
+        out.println("== migrate status");
+        for (RevisionStatus r : migrator.status()) {
+            out.printf(Locale.ROOT, "   %s %-8s %-28s %s%n", r.revision(), r.state(),
+                    r.phases().stream().map(Phase::label).collect(Collectors.joining("+")), r.message());
         }
     }
 
