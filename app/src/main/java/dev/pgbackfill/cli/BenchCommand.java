@@ -170,7 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
         String name = "pgbackfill run, " + workers + " worker(s), unthrottled";
         try (LocalCluster cluster = LocalCluster.start((com.zaxxer.hikari.HikariDataSource) ds, kafka, db, workers, err)) {
             long t0 = System.nanoTime();
-            long id = cluster.coordinator.launch(new BackfillSpec(BenchTable.NAME, List.of("b = a + 1"), null, null, null, null, null, null), "bench");
+            long id = cluster.coordinator.launch(BackfillSpec.on(BenchTable.NAME).set("b = a + 1").build(), "bench");
             Double first = null;
             JobStatus s = cluster.coordinator.status(id);
             try (Connection c = ds.getConnection();

@@ -45,7 +45,7 @@ final class BenchImpact {
              OltpProcess oltp = OltpProcess.start((com.zaxxer.hikari.HikariDataSource) ds, b.rows, b.oltpThreads, b.oltpRate)) {
             Thread.sleep(3_000); // the cluster's consumers join their group and settle before anything is measured
             OltpLoad.Latencies idleBefore = oltp.measure(half, () -> { });
-            long id = cluster.coordinator.launch(new BackfillSpec(BenchTable.NAME, List.of("b = a + 1"), null, null, null, null, null, null, throttle), "bench");
+            long id = cluster.coordinator.launch(BackfillSpec.on(BenchTable.NAME).set("b = a + 1").throttle(throttle).build(), "bench");
             while (cluster.coordinator.status(id).rowsDone() == 0) {
                 Thread.sleep(5);
             }

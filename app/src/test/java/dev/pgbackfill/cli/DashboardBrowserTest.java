@@ -144,7 +144,7 @@ class DashboardBrowserTest {
 
     long launchThrottledJob(double rate) {
         ThrottleSettings throttle = Json.read("{\"rate\":" + rate + "}", ThrottleSettings.class);
-        return coordinator.launch(new BackfillSpec("accounts", List.of("email_lower = lower(email)"), null, null, null, null, 500, 10_000L, throttle),
+        return coordinator.launch(BackfillSpec.on("accounts").set("email_lower = lower(email)").batchSize(500).chunkSize(10_000L).throttle(throttle).build(),
                 "browser-test");
     }
 

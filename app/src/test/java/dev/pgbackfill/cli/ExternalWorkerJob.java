@@ -53,8 +53,7 @@ final class ExternalWorkerJob implements AutoCloseable {
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "worker",
                 "--db", db.url(), "--kafka", TestKafka.bootstrap(), "--topic", topicName, "--threads", "1", "--lease-seconds", "2")
                 .redirectErrorStream(true).redirectOutput(new File(workerLog.toString())).start();
-        job = coordinator.launch(new BackfillSpec("slow", List.of("b = a + 1 + 0 * length(pg_sleep(0.002)::text)"),
-                "b IS NULL", null, null, null, 50, 3_000L), "test");
+        job = coordinator.launch(BackfillSpec.on("slow").set("b = a + 1 + 0 * length(pg_sleep(0.002)::text)").where("b IS NULL").batchSize(50).chunkSize(3_000L).build(), "test");
     }
 
     /** Waits (at most 60 s) until the job has done at least {@code rows} rows; returns how many it has done. */

@@ -33,6 +33,78 @@ public record BackfillSpec(String table, List<String> set, String where, String 
         this(table, set, where, from, join, key, batchSize, chunkSize, null);
     }
 
+    /** Starts a spec for {@code table}: {@code BackfillSpec.on("users").set("email_new = lower(email)").batchSize(500).build()}. */
+    public static Builder on(String table) {
+        return new Builder(table);
+    }
+
+    /** The same spec on another table (e.g. the name qualified as the catalog resolves it). */
+    public BackfillSpec withTable(String other) {
+        return new BackfillSpec(other, set, where, from, join, key, batchSize, chunkSize, throttle);
+    }
+
+    /** Builds a {@link BackfillSpec} field by field; unset fields keep their defaults (null). */
+    public static final class Builder {
+        private final String table;
+        private List<String> set = List.of();
+        private String where;
+        private String from;
+        private String join;
+        private String key;
+        private Integer batchSize;
+        private Long chunkSize;
+        private ThrottleSettings throttle;
+
+        private Builder(String table) {
+            this.table = table;
+        }
+
+        public Builder set(String... assignments) {
+            return set(List.of(assignments));
+        }
+
+        public Builder set(List<String> assignments) {
+            this.set = assignments;
+            return this;
+        }
+
+        public Builder where(String predicate) {
+            this.where = predicate;
+            return this;
+        }
+
+        /** {@code UPDATE … FROM from WHERE join}: both go together. */
+        public Builder from(String fromItems, String joinCondition) {
+            this.from = fromItems;
+            this.join = joinCondition;
+            return this;
+        }
+
+        public Builder key(String columns) {
+            this.key = columns;
+            return this;
+        }
+
+        public Builder batchSize(Integer rows) {
+            this.batchSize = rows;
+            return this;
+        }
+
+        public Builder chunkSize(Long rows) {
+            this.chunkSize = rows;
+            return this;
+        }
+
+        public Builder throttle(ThrottleSettings settings) {
+            this.throttle = settings;
+            return this;
+        }
+
+        public BackfillSpec build() {
+            return new BackfillSpec(table, set, where, from, join, key, batchSize, chunkSize, throttle);
+        }
+    }
+
     public ThrottleSettings throttleOrNone() {
         return throttle == null ? ThrottleSettings.NONE : throttle;
     }

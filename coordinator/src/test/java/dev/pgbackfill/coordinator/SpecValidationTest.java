@@ -39,7 +39,7 @@ class SpecValidationTest {
     }
 
     private static BackfillSpec spec(String table, String set) {
-        return new BackfillSpec(table, List.of(set), null, null, null, null, null, null);
+        return BackfillSpec.on(table).set(set).build();
     }
 
     private static ResolvedSpec validate(BackfillSpec spec) throws Exception {
@@ -53,8 +53,8 @@ class SpecValidationTest {
                 Arguments.of(spec("userz", "email_new = lower(email)"), UnknownTableException.class, "table \"userz\" not found; did you mean \"users\"?"),
                 Arguments.of(spec("users", "emial_new = lower(email)"), UnknownColumnException.class, "column \"emial_new\" not found in \"public\".\"users\"; did you mean \"email_new\"?"),
                 Arguments.of(spec("nokey", "b = a"), NoUsableKeyException.class, "has no primary key"),
-                Arguments.of(new BackfillSpec("uniq", List.of("v = 1"), null, null, null, "maybe", null, null), NoUsableKeyException.class, "allow NULL"),
-                Arguments.of(new BackfillSpec("users", List.of("n = 1"), null, null, null, "email_new", null, null), NoUsableKeyException.class, "is not unique"),
+                Arguments.of(BackfillSpec.on("uniq").set("v = 1").key("maybe").build(), NoUsableKeyException.class, "allow NULL"),
+                Arguments.of(BackfillSpec.on("users").set("n = 1").key("email_new").build(), NoUsableKeyException.class, "is not unique"),
                 Arguments.of(spec("users", "email_new = lower(emial)"), InvalidExpressionException.class, "column \"emial\" does not exist"),
                 Arguments.of(spec("users", "n = 'abc' ||"), InvalidExpressionException.class, "syntax error"),
                 Arguments.of(spec("users", "n = now()"), InvalidExpressionException.class, "cannot cast type timestamp with time zone to integer"),
@@ -67,11 +67,11 @@ class SpecValidationTest {
                 Arguments.of(spec("users", "n = 1) OR (true"), InvalidExpressionException.class, "unbalanced ')'"),
                 Arguments.of(spec("users; DROP TABLE x", "n = 1"), InvalidInputException.class, "is not a valid SQL name"),
                 Arguments.of(spec("usеrs", "n = 1"), InvalidInputException.class, "is not a valid SQL name"), // Cyrillic 'е'
-                Arguments.of(new BackfillSpec("users", List.of("n = 1"), "n + 1", null, null, null, null, null), InvalidExpressionException.class, "--where is not valid"),
-                Arguments.of(new BackfillSpec("users", List.of("n = 1"), null, "x", null, null, null, null), InvalidInputException.class, "--from and --join go together"),
-                Arguments.of(new BackfillSpec("users", List.of("n = 1"), null, null, null, null, 0, null), InvalidInputException.class, "--batch-size must be between"),
-                Arguments.of(new BackfillSpec("users", List.of("n = 1"), null, null, null, null, null, -5L), InvalidInputException.class, "--chunk-size must be between"),
-                Arguments.of(new BackfillSpec("users", List.of(), null, null, null, null, null, null), InvalidInputException.class, "at least one --set"),
+                Arguments.of(BackfillSpec.on("users").set("n = 1").where("n + 1").build(), InvalidExpressionException.class, "--where is not valid"),
+                Arguments.of(BackfillSpec.on("users").set("n = 1").from("x", null).build(), InvalidInputException.class, "--from and --join go together"),
+                Arguments.of(BackfillSpec.on("users").set("n = 1").batchSize(0).build(), InvalidInputException.class, "--batch-size must be between"),
+                Arguments.of(BackfillSpec.on("users").set("n = 1").chunkSize(-5L).build(), InvalidInputException.class, "--chunk-size must be between"),
+                Arguments.of(BackfillSpec.on("users").set().build(), InvalidInputException.class, "at least one --set"),
                 Arguments.of(spec("users", "n == 1"), InvalidInputException.class, "is not of the form"),
                 Arguments.of(spec("pgbackfill.job", "state = 'x'"), InvalidInputException.class, "does not backfill system or its own tables"));
     }
@@ -99,14 +99,14 @@ class SpecValidationTest {
 
     @Test
     void userWhereIsCombinedWithTheDerivedPredicate() throws Exception {
-        ResolvedSpec r = validate(new BackfillSpec("users", List.of("n = 0"), "n > 50", null, null, null, null, null));
+        ResolvedSpec r = validate(BackfillSpec.on("users").set("n = 0").where("n > 50").build());
 
         assertThat(r.predicate()).isEqualTo("(n > 50) AND (t.\"n\" IS DISTINCT FROM CAST((0) AS integer))");
     }
 
     @Test
     void volatileExpressionIsAcceptedWithAnExplicitWhere() throws Exception {
-        ResolvedSpec r = validate(new BackfillSpec("users", List.of("created = now()"), "created IS NULL", null, null, null, null, null));
+        ResolvedSpec r = validate(BackfillSpec.on("users").set("created = now()").where("created IS NULL").build());
 
         assertThat(r.predicate()).isEqualTo("created IS NULL");
         assertThat(r.derivedPredicate()).isFalse();
@@ -114,7 +114,7 @@ class SpecValidationTest {
 
     @Test
     void uniqueNotNullColumnServesAsExplicitKey() throws Exception {
-        ResolvedSpec r = validate(new BackfillSpec("uniq", List.of("v = 1"), null, null, null, "code", null, null));
+        ResolvedSpec r = validate(BackfillSpec.on("uniq").set("v = 1").key("code").build());
 
         assertThat(r.keys()).extracting("name").containsExactly("code");
     }

@@ -110,7 +110,7 @@ public final class Ops {
 
     /** A pgbackfill job, e.g. {@code backfill("users", "email_new = lower(email)")}. */
     public Ops backfill(String table, String... set) {
-        return backfill(new BackfillSpec(table, Arrays.asList(set), null, null, null, null, null, null));
+        return backfill(BackfillSpec.on(table).set(Arrays.asList(set)).build());
     }
 
     public Ops backfill(BackfillSpec spec) {

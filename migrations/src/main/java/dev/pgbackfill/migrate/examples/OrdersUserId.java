@@ -26,7 +26,7 @@ public final class OrdersUserId implements Migration {
     public void upgrade(Ops op) {
         op.addColumn("orders", Column.of("user_id", "uuid"));
         op.addForeignKey("orders_user_id_fkey", "orders", "user_id", "users", "id");
-        op.backfill(new BackfillSpec("orders", List.of("user_id = u.id"), null, "users u", "u.email = t.user_email", null, null, null));
+        op.backfill(BackfillSpec.on("orders").set("user_id = u.id").from("users u", "u.email = t.user_email").build());
     }
 
     public void downgrade(Ops op) {

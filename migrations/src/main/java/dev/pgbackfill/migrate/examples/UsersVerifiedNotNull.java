@@ -23,7 +23,7 @@ public final class UsersVerifiedNotNull implements Migration {
     public void upgrade(Ops op) {
         op.addColumn("users", Column.of("verified", "boolean"));
         op.alterColumnDefault("users", "verified", "false");             // new rows get it from the server
-        op.backfill(new BackfillSpec("users", List.of("verified = false"), "verified IS NULL", null, null, null, null, null));
+        op.backfill(BackfillSpec.on("users").set("verified = false").where("verified IS NULL").build());
         op.setNotNull("users", "verified");
     }
 

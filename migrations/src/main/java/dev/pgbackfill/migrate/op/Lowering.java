@@ -163,7 +163,7 @@ public final class Lowering {
         steps.add(sql(Phase.EXPAND, "DROP TRIGGER IF EXISTS " + trigger + " ON " + table, origin));
         steps.add(sql(Phase.EXPAND, "CREATE TRIGGER " + trigger + " BEFORE INSERT OR UPDATE ON " + table
                 + " FOR EACH ROW EXECUTE FUNCTION " + function + "()", origin));
-        steps.add(new BackfillStep(new BackfillSpec(r.table(), List.of(to + " = " + from), null, null, null, null, null, null), origin));
+        steps.add(new BackfillStep(BackfillSpec.on(r.table()).set(to + " = " + from).build(), origin));
         dropSync(r).forEach(statement -> steps.add(sql(Phase.CONTRACT, statement, origin)));
         steps.add(sql(Phase.CONTRACT, "ALTER TABLE " + table + " DROP COLUMN IF EXISTS " + from, origin));
         return steps;

@@ -105,9 +105,7 @@ final class BackfillPhase {
                 if (!rs.next()) {
                     return spec; // the launch refuses it with the catalog's suggestions
                 }
-                String table = new QualifiedName(rs.getString(1), rs.getString(2)).sql();
-                return new BackfillSpec(table, spec.set(), spec.where(), spec.from(), spec.join(), spec.key(), spec.batchSize(),
-                        spec.chunkSize(), spec.throttle());
+                return spec.withTable(new QualifiedName(rs.getString(1), rs.getString(2)).sql());
             }
         } catch (SQLException e) {
             throw DatabaseException.wrap("resolving table " + spec.table(), e);

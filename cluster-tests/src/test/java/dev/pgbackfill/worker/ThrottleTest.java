@@ -57,7 +57,7 @@ class ThrottleTest {
         db.exec("CREATE TABLE rl (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO rl SELECT g, g FROM generate_series(1, 9000) g; ANALYZE rl");
         Audit.install(db, "rl", "t.id");
 
-        long job = cluster.launch(new BackfillSpec("rl", List.of("b = a + 1"), null, null, null, null, 100, 4_500L, rate(1_000)));
+        long job = cluster.launch(BackfillSpec.on("rl").set("b = a + 1").batchSize(100).chunkSize(4_500L).throttle(rate(1_000)).build());
         JobStatus s = cluster.awaitFinished(job, Duration.ofSeconds(60));
 
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
@@ -83,7 +83,7 @@ class ThrottleTest {
         Audit.install(db, "rs", "t.id");
 
         // 50 chunks of 100 rows: each lasts a tenth of a second at this rate, so both workers keep starting new ones
-        long job = cluster.launch(new BackfillSpec("rs", List.of("b = a + 1"), null, null, null, null, 100, 100L, rate(1_000)));
+        long job = cluster.launch(BackfillSpec.on("rs").set("b = a + 1").batchSize(100).chunkSize(100L).throttle(rate(1_000)).build());
         JobStatus s = cluster.awaitFinished(job, Duration.ofSeconds(60));
 
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
@@ -100,7 +100,7 @@ class ThrottleTest {
         ThrottleSettings weekendsOff = new ThrottleSettings(null, "Mon-Fri 08:00-18:00 Europe/Berlin rate=5000; Sat-Sun paused; otherwise unlimited",
                 null, null, null, null, null, null, null, null, null, null);
 
-        long job = cluster.launch(new BackfillSpec("sw", List.of("b = a"), null, null, null, null, 100, null, weekendsOff));
+        long job = cluster.launch(BackfillSpec.on("sw").set("b = a").batchSize(100).throttle(weekendsOff).build());
         Thread.sleep(1_500);
         JobStatus waiting = cluster.coordinator.status(job);
         clock.set(Instant.parse("2026-07-20T06:30:00Z")); // Monday 08:30 in Berlin
@@ -120,7 +120,7 @@ class ThrottleTest {
         ThrottleSettings probe = new ThrottleSettings(null, null, null, null, null, null, null, null, null, null,
                 "SELECT v FROM knob", new Threshold(1.0, 2.0));
 
-        long job = cluster.launch(new BackfillSpec("hp", List.of("b = a"), null, null, null, null, 100, null, probe));
+        long job = cluster.launch(BackfillSpec.on("hp").set("b = a").batchSize(100).throttle(probe).build());
         Thread.sleep(1_500);
         JobStatus throttled = cluster.coordinator.status(job);
         db.exec("UPDATE knob SET v = 2");
@@ -151,8 +151,7 @@ class ThrottleTest {
         db.exec("CREATE TABLE lw (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO lw SELECT g, g FROM generate_series(1, 400) g");
         ThrottleSettings waiters = new ThrottleSettings(null, null, 5_000, 40, 40, null, null, null, new Threshold(1.0, null), null, null, null);
         // 50 ms per row, 40 rows a batch: each batch holds its row locks for about 2 s
-        long job = cluster.launch(new BackfillSpec("lw", List.of("b = a + 0 * length(pg_sleep(0.05)::text)"), "b IS NULL",
-                null, null, null, 40, null, waiters));
+        long job = cluster.launch(BackfillSpec.on("lw").set("b = a + 0 * length(pg_sleep(0.05)::text)").where("b IS NULL").batchSize(40).throttle(waiters).build());
         while (cluster.coordinator.status(job).rowsDone() == 0) {
             Thread.sleep(20);
         }
@@ -185,8 +184,7 @@ class ThrottleTest {
         ThrottleSettings fast = new ThrottleSettings(null, null, 20, 5, 1_000, null, null, null, null, null, null, null);
 
         // ~1 ms per row: a 1000-row batch takes about 1 s, 50 times the 20 ms target
-        long job = cluster.launch(new BackfillSpec("ab", List.of("b = a + 0 * length(pg_sleep(0.001)::text)"), "b IS NULL",
-                null, null, null, 1_000, null, fast));
+        long job = cluster.launch(BackfillSpec.on("ab").set("b = a + 0 * length(pg_sleep(0.001)::text)").where("b IS NULL").batchSize(1_000).throttle(fast).build());
         JobStatus s = cluster.awaitFinished(job, Duration.ofSeconds(60));
 
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
@@ -197,7 +195,7 @@ class ThrottleTest {
     @Test
     void throttleChangesWhileRunningAndBadValuesChangeNothing() throws Exception {
         db.exec("CREATE TABLE tc (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO tc SELECT g, g FROM generate_series(1, 2000) g");
-        long job = cluster.launch(new BackfillSpec("tc", List.of("b = a"), null, null, null, null, 100, null, rate(50)));
+        long job = cluster.launch(BackfillSpec.on("tc").set("b = a").batchSize(100).throttle(rate(50)).build());
         Thread.sleep(300);
 
         ThrottleSettings before = cluster.coordinator.jobs().throttle(job);

@@ -76,7 +76,7 @@ class LeastPrivilegeTest {
             db.exec("GRANT SELECT, UPDATE ON lp TO " + ROLE + "; GRANT INSERT ON audit_log TO " + ROLE);
             cluster.withWorkers(2);
 
-            JobStatus s = cluster.awaitFinished(cluster.launch(new BackfillSpec("lp", List.of("b = a * 3"), null, null, null, null, 500, 5_000L)),
+            JobStatus s = cluster.awaitFinished(cluster.launch(BackfillSpec.on("lp").set("b = a * 3").batchSize(500).chunkSize(5_000L).build()),
                     Duration.ofSeconds(60));
 
             assertThat(s.state()).as(s.lastError()).isEqualTo(JobState.SUCCEEDED);
@@ -94,7 +94,7 @@ class LeastPrivilegeTest {
             db.exec("GRANT SELECT ON lp2 TO " + ROLE);
             cluster.withWorkers(1);
 
-            JobStatus s = cluster.awaitFinished(cluster.launch(new BackfillSpec("lp2", List.of("b = a * 3"), null, null, null, null, 500, 5_000L)),
+            JobStatus s = cluster.awaitFinished(cluster.launch(BackfillSpec.on("lp2").set("b = a * 3").batchSize(500).chunkSize(5_000L).build()),
                     Duration.ofSeconds(60));
 
             assertThat(s.state()).isEqualTo(JobState.FAILED);

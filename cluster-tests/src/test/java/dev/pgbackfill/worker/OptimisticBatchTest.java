@@ -31,7 +31,7 @@ class OptimisticBatchTest {
         db.exec("CREATE TABLE ob (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO ob SELECT g, g FROM generate_series(1, 1000) g");
         try (HikariDataSource ds = Database.open(DbConfig.of(db.url(), null, null), 4, "optimistic");
              Cluster cluster = new Cluster(db)) {
-            long job = cluster.launch(new BackfillSpec("ob", List.of("b = a"), null, null, null, null, 100, null));
+            long job = cluster.launch(BackfillSpec.on("ob").set("b = a").batchSize(100).build());
             ChunkLease lease = new LeaseStore(ds, "w", Duration.ofSeconds(30)).claim(new ChunkRequest(job, 0)).orElseThrow();
             BatchSql sql = new BatchSql(new JobStore(ds).resolvedSpec(job));
             BatchApplier applier = new BatchApplier(ds, new LeaseStore(ds, "w", Duration.ofSeconds(30)), DbConfig.DEFAULT_LOCK_TIMEOUT);

@@ -41,7 +41,7 @@ class ChunkDoneNotificationTest {
             ChunkTopic topic = topic(ds);
             try (ChunkPublisher publisher = new ChunkPublisher(topic);
                  Coordinator coordinator = new Coordinator(ds, publisher, CoordinatorSettings.defaults())) {
-                long job = coordinator.launch(new BackfillSpec("nd", List.of("b = a"), null, null, null, null, 100, null), "test");
+                long job = coordinator.launch(BackfillSpec.on("nd").set("b = a").batchSize(100).build(), "test");
                 LeaseStore leases = new LeaseStore(ds, "w", Duration.ofSeconds(30));
                 ChunkLease lease = leases.claim(new ChunkRequest(job, 0)).orElseThrow();
 
@@ -64,7 +64,7 @@ class ChunkDoneNotificationTest {
             CoordinatorSettings hourlyTick = new CoordinatorSettings(Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1), 10);
             try (ChunkPublisher publisher = new ChunkPublisher(topic);
                  Coordinator coordinator = new Coordinator(ds, publisher, hourlyTick)) {
-                long job = coordinator.launch(new BackfillSpec("nt", List.of("b = a"), null, null, null, null, 100, null), "test");
+                long job = coordinator.launch(BackfillSpec.on("nt").set("b = a").batchSize(100).build(), "test");
                 coordinator.start();
                 Thread.sleep(500); // the first tick has run and found the job's chunk still open
                 assertThat(coordinator.status(job).state()).isEqualTo(JobState.RUNNING);

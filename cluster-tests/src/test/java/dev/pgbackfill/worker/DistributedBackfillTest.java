@@ -38,7 +38,7 @@ class DistributedBackfillTest {
     }
 
     private static BackfillSpec spec(String table, String set) {
-        return new BackfillSpec(table, List.of(set), null, null, null, null, 500, 2_000L);
+        return BackfillSpec.on(table).set(set).batchSize(500).chunkSize(2_000L).build();
     }
 
     private static JobStatus run(BackfillSpec spec) throws InterruptedException {
@@ -107,7 +107,7 @@ class DistributedBackfillTest {
         db.exec("CREATE SCHEMA sales; CREATE TABLE sales.\"Order Items\" (\"Id\" bigint PRIMARY KEY, \"Total\" numeric NOT NULL, \"Total Cents\" bigint);"
                 + "INSERT INTO sales.\"Order Items\" SELECT g, g / 100.0 FROM generate_series(1, 5000) g");
 
-        JobStatus s = run(new BackfillSpec("sales.\"Order Items\"", List.of("\"Total Cents\" = (\"Total\" * 100)::bigint"), null, null, null, null, 400, null));
+        JobStatus s = run(BackfillSpec.on("sales.\"Order Items\"").set("\"Total Cents\" = (\"Total\" * 100)::bigint").batchSize(400).build());
 
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(s.rowsDone()).isEqualTo(5_000);
@@ -138,7 +138,7 @@ class DistributedBackfillTest {
                 ANALYZE fk_users; ANALYZE fk_orders""");
         Audit.install(db, "fk_orders", "t.id");
 
-        JobStatus s = run(new BackfillSpec("fk_orders", List.of("user_id = u.id"), null, "fk_users u", "u.legacy_id = t.legacy_user_id", null, 500, 2_000L));
+        JobStatus s = run(BackfillSpec.on("fk_orders").set("user_id = u.id").from("fk_users u", "u.legacy_id = t.legacy_user_id").batchSize(500).chunkSize(2_000L).build());
 
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(s.rowsDone()).isEqualTo(6_000);
@@ -255,7 +255,7 @@ class DistributedBackfillTest {
     void pauseStopsEveryCommitAndResumeFinishesExactlyOnce() throws Exception {
         db.exec("CREATE TABLE pz (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO pz SELECT g, g FROM generate_series(1, 40000) g; ANALYZE pz");
         Audit.install(db, "pz", "t.id");
-        long job = cluster.launch(new BackfillSpec("pz", List.of("b = a + 9"), null, null, null, null, 100, 4_000L));
+        long job = cluster.launch(BackfillSpec.on("pz").set("b = a + 9").batchSize(100).chunkSize(4_000L).build());
         while (cluster.coordinator.status(job).rowsDone() == 0) {
             Thread.sleep(10);
         }
@@ -278,7 +278,7 @@ class DistributedBackfillTest {
     @Test
     void cancelStopsTheJobAndKeepsDoneRows() throws Exception {
         db.exec("CREATE TABLE cx (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO cx SELECT g, g FROM generate_series(1, 40000) g; ANALYZE cx");
-        long job = cluster.launch(new BackfillSpec("cx", List.of("b = a"), null, null, null, null, 100, 4_000L));
+        long job = cluster.launch(BackfillSpec.on("cx").set("b = a").batchSize(100).chunkSize(4_000L).build());
         while (cluster.coordinator.status(job).rowsDone() == 0) {
             Thread.sleep(10);
         }

@@ -81,7 +81,7 @@ class FencingTest {
         topic.ensureExists();
         try (ChunkPublisher publisher = new ChunkPublisher(topic);
              Coordinator coordinator = new Coordinator(ds, publisher, CoordinatorSettings.defaults())) {
-            return coordinator.launch(new BackfillSpec(table, List.of("b = a"), null, null, null, null, 100, null), "test");
+            return coordinator.launch(BackfillSpec.on(table).set("b = a").batchSize(100).build(), "test");
         }
     }
 }

@@ -21,7 +21,7 @@ class RecoveryTest {
         db.exec("CREATE TABLE rc (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO rc SELECT g, g FROM generate_series(1, 20000) g; ANALYZE rc");
         Audit.install(db, "rc", "t.id");
         try (Cluster cluster = new Cluster(db)) {
-            long job = cluster.launch(new BackfillSpec("rc", List.of("b = a - 1"), null, null, null, null, 200, 2_000L));
+            long job = cluster.launch(BackfillSpec.on("rc").set("b = a - 1").batchSize(200).chunkSize(2_000L).build());
             Runnable restart = cluster.stopCoordinator();
             cluster.withWorkers(2); // workers do the published chunks, but nobody can finish the job
 
@@ -47,7 +47,7 @@ class RecoveryTest {
         Audit.install(db, "ws", "t.id");
         try (Cluster cluster = new Cluster(db)) {
             Worker first = cluster.addWorker(WorkerSettings.defaults(1));
-            long job = cluster.launch(new BackfillSpec("ws", List.of("b = a + 100"), null, null, null, null, 50, 30_000L));
+            long job = cluster.launch(BackfillSpec.on("ws").set("b = a + 100").batchSize(50).chunkSize(30_000L).build());
             while (cluster.coordinator.status(job).rowsDone() < 1_000) {
                 Thread.sleep(10);
             }
@@ -69,7 +69,7 @@ class RecoveryTest {
         Audit.install(db, "pr", "t.id");
         try (Cluster cluster = new Cluster(db)) {
             cluster.withWorkers(2);
-            long job = cluster.launch(new BackfillSpec("pr", List.of("b = a * 3"), null, null, null, null, 100, 2_000L));
+            long job = cluster.launch(BackfillSpec.on("pr").set("b = a * 3").batchSize(100).chunkSize(2_000L).build());
             while (cluster.coordinator.status(job).rowsDone() == 0) {
                 Thread.sleep(10);
             }
@@ -98,9 +98,9 @@ class RecoveryTest {
                 ANALYZE m1; ANALYZE m2""");
         try (Cluster cluster = new Cluster(db)) {
             cluster.withWorkers(3);
-            long j1 = cluster.launch(new BackfillSpec("m1", List.of("b = a + 1"), null, null, null, null, 200, 3_000L));
-            long j2 = cluster.launch(new BackfillSpec("m1", List.of("c = a + 2"), null, null, null, null, 200, 3_000L)); // same table
-            long j3 = cluster.launch(new BackfillSpec("m2", List.of("b = a + 3"), null, null, null, null, 200, 3_000L));
+            long j1 = cluster.launch(BackfillSpec.on("m1").set("b = a + 1").batchSize(200).chunkSize(3_000L).build());
+            long j2 = cluster.launch(BackfillSpec.on("m1").set("c = a + 2").batchSize(200).chunkSize(3_000L).build()); // same table
+            long j3 = cluster.launch(BackfillSpec.on("m2").set("b = a + 3").batchSize(200).chunkSize(3_000L).build());
             cluster.coordinator.pause(j2, "test", "only this one");
 
             JobStatus s1 = cluster.awaitFinished(j1, Duration.ofSeconds(60));

@@ -45,7 +45,7 @@ class FaultToleranceTest {
     }
 
     static BackfillSpec spec(String table) {
-        return new BackfillSpec(table, List.of("b = a * 2 + 1"), null, null, null, null, 500, 10_000L);
+        return BackfillSpec.on(table).set("b = a * 2 + 1").batchSize(500).chunkSize(10_000L).build();
     }
 
     static void assertExactlyOnceAndEqualToTheReference(TestDatabase on, String table) {
@@ -213,8 +213,8 @@ class FaultToleranceTest {
         try (Cluster cluster = new Cluster(db).withWorkers(8)) {
             List<Long> jobs = new ArrayList<>();
             for (int t = 0; t < 5; t++) {
-                jobs.add(cluster.launch(new BackfillSpec("load" + t, List.of("b = a + " + t), null, null, null, null, 500, 5_000L)));
-                jobs.add(cluster.launch(new BackfillSpec("load" + t, List.of("c = a - " + t), null, null, null, null, 500, 5_000L)));
+                jobs.add(cluster.launch(BackfillSpec.on("load" + t).set("b = a + " + t).batchSize(500).chunkSize(5_000L).build()));
+                jobs.add(cluster.launch(BackfillSpec.on("load" + t).set("c = a - " + t).batchSize(500).chunkSize(5_000L).build()));
             }
             for (long job : jobs) {
                 JobStatus s = cluster.awaitFinished(job, Duration.ofSeconds(240));
