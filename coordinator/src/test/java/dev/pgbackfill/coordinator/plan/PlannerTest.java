@@ -1,0 +1,111 @@
+package dev.pgbackfill.coordinator.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgbackfill.chunk.ChunkRange;
+import dev.pgbackfill.spec.BackfillSpec;
+import dev.pgbackfill.testkit.TestDatabase;
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Chunk bounds: the first chunk has no lower bound and the last no upper bound (rows outside the planned range are
+ * covered), neighbours share their bound (no gap, no overlap), and integer arithmetic holds at the key's extremes.
+ */
+class PlannerTest {
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    @BeforeAll
+    static void schema() {
+        db.exec("""
+                CREATE TABLE empty_t (id bigint PRIMARY KEY, v int);
+                CREATE TABLE one_t (id bigint PRIMARY KEY, v int);
+                INSERT INTO one_t VALUES (42, 0);
+                CREATE TABLE dense_t (id int PRIMARY KEY, v int);
+                INSERT INTO dense_t SELECT g, 0 FROM generate_series(1, 1000) g;
+                CREATE TABLE extreme_t (id bigint PRIMARY KEY, v int);
+                INSERT INTO extreme_t VALUES (-9223372036854775808, 0), (-1, 0), (0, 0), (9223372036854775807, 0);
+                CREATE TABLE int_extreme_t (id int PRIMARY KEY, v int);
+                INSERT INTO int_extreme_t SELECT g, 0 FROM generate_series(-2147483648, -2147483448) g;
+                INSERT INTO int_extreme_t SELECT g, 0 FROM generate_series(2147483447, 2147483647) g;
+                CREATE TABLE text_t (k text PRIMARY KEY, v int);
+                INSERT INTO text_t SELECT lpad(g::text, 6, '0'), 0 FROM generate_series(1, 1000) g;""");
+    }
+
+    private static List<ChunkRange> plan(String table, Long chunkSize) throws Exception {
+        try (Connection c = db.connect()) {
+            SpecValidator.Validated v = new SpecValidator(c).validate(BackfillSpec.on(table).set("v = 1").batchSize(10).chunkSize(chunkSize).build());
+            return new Planner(c).plan(v.spec(), v.table());
+        }
+    }
+
+    /** Open ends, and each chunk starting where the one before it ended. */
+    private static void assertContiguous(List<ChunkRange> chunks) {
+        assertThat(chunks.getFirst().lo()).isNull();
+        assertThat(chunks.getLast().hi()).isNull();
+        for (int i = 1; i < chunks.size(); i++) {
+            assertThat(chunks.get(i).lo()).isEqualTo(chunks.get(i - 1).hi());
+        }
+    }
+
+    @Test
+    void anEmptyTableIsOneOpenChunk() throws Exception {
+        assertThat(plan("empty_t", 10L)).containsExactly(new ChunkRange(null, null));
+    }
+
+    @Test
+    void aOneRowTableIsOneOpenChunk() throws Exception {
+        assertThat(plan("one_t", 1L)).containsExactly(new ChunkRange(null, null));
+    }
+
+    @Test
+    void denseIntegerKeysAreCutIntoEqualRanges() throws Exception {
+        List<ChunkRange> chunks = plan("dense_t", 100L);
+        assertThat(chunks).hasSize(10);
+        assertContiguous(chunks);
+        assertThat(chunks.stream().limit(9).map(c -> c.hi().getFirst()).toList())
+                .containsExactly("100", "200", "300", "400", "500", "600", "700", "800", "900");
+    }
+
+    @Test
+    void bigintBoundsStayInsideTheTypeAtBothExtremes() throws Exception {
+        List<ChunkRange> chunks = plan("extreme_t", 1L);
+        assertContiguous(chunks);
+        assertThat(chunks).hasSize(4);
+        BigInteger min = BigInteger.valueOf(Long.MIN_VALUE);
+        BigInteger max = BigInteger.valueOf(Long.MAX_VALUE);
+        List<BigInteger> bounds = chunks.stream().limit(chunks.size() - 1).map(c -> new BigInteger(c.hi().getFirst())).toList();
+        assertThat(bounds).isSorted().allSatisfy(b -> assertThat(b).isBetween(min, max.subtract(BigInteger.ONE)));
+        assertThat(bounds).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void intBoundsStayInsideTheTypeAcrossTheWholeRange() throws Exception {
+        List<ChunkRange> chunks = plan("int_extreme_t", 40L);
+        assertContiguous(chunks);
+        List<Long> bounds = chunks.stream().limit(chunks.size() - 1).map(c -> Long.parseLong(c.hi().getFirst())).toList();
+        assertThat(bounds).isSorted().doesNotHaveDuplicates()
+                .allSatisfy(b -> assertThat(b).isBetween((long) Integer.MIN_VALUE, (long) Integer.MAX_VALUE - 1));
+    }
+
+    @Test
+    void textKeysAreCutAtEvenlySpacedSampledKeys() throws Exception {
+        // 1 000 rows and 10 chunks: the sample (at least 1 000 keys) is the whole table, so the cut is exact
+        List<ChunkRange> chunks = plan("text_t", 100L);
+        assertContiguous(chunks);
+        assertThat(chunks.stream().limit(chunks.size() - 1).map(c -> c.hi().getFirst()).toList())
+                .containsExactly("000101", "000201", "000301", "000401", "000501", "000601", "000701", "000801", "000901");
+    }
+
+    @Test
+    void theDefaultChunkIsAThirtySecondOfTheTableWithinItsBounds() {
+        assertThat(Planner.defaultChunkSize(0, 1_000)).isEqualTo(20_000);
+        assertThat(Planner.defaultChunkSize(3_200_000, 1_000)).isEqualTo(100_000);
+        assertThat(Planner.defaultChunkSize(1_000_000_000, 1_000)).isEqualTo(500_000);
+    }
+}
