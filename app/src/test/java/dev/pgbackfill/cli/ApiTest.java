@@ -130,6 +130,15 @@ class ApiTest {
     }
 
     @Test
+    void errorsCarryTheirStableCode() throws Exception {
+        HttpResponse<String> invalid = call("POST", "/api/jobs", OPERATOR, "{\"table\":\"items\",\"set\":[\"c = a + 1\"]}");
+        HttpResponse<String> unknown = call("GET", "/api/jobs/999999", VIEWER, null);
+
+        assertThat(Json.read(invalid.body(), Map.class).get("code")).isEqualTo("invalid_input");
+        assertThat(Json.read(unknown.body(), Map.class).get("code")).isEqualTo("job_not_found");
+    }
+
+    @Test
     void malformedJsonIs400() throws Exception {
         assertThat(call("POST", "/api/jobs", OPERATOR, "{\"table\": ").statusCode()).isEqualTo(400);
     }

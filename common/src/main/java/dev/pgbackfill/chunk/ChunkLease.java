@@ -1,5 +1,6 @@
 package dev.pgbackfill.chunk;
 
+import org.jspecify.annotations.Nullable;
 import java.util.List;
 import java.util.UUID;
 
@@ -8,7 +9,8 @@ import java.util.UUID;
  * (after this lease expired) replaces it, so a stale worker's next commit fails. {@code skipped}: an earlier run of
  * this chunk passed rows over (SKIP LOCKED), so its range must be swept before it is done.
  */
-public record ChunkLease(long jobId, int chunkNo, UUID token, List<String> lo, List<String> hi, List<String> cursor, boolean skipped) {
+public record ChunkLease(long jobId, int chunkNo, UUID token, @Nullable List<String> lo, @Nullable List<String> hi,
+                         @Nullable List<String> cursor, boolean skipped) {
     public String describe() {
         return "job " + jobId + " chunk " + chunkNo;
     }

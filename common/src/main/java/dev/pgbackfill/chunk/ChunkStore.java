@@ -1,5 +1,6 @@
 package dev.pgbackfill.chunk;
 
+import org.jspecify.annotations.Nullable;
 import static dev.pgbackfill.chunk.ChunkState.DONE;
 import static dev.pgbackfill.chunk.ChunkState.PENDING;
 import static dev.pgbackfill.chunk.ChunkState.RUNNING;
@@ -25,7 +26,7 @@ public final class ChunkStore {
     }
 
     /** A chunk's number and key range {@code (lo, hi]}. */
-    public record Range(int chunkNo, List<String> lo, List<String> hi) {
+    public record Range(int chunkNo, @Nullable List<String> lo, @Nullable List<String> hi) {
     }
 
     private static final String DUE = """
@@ -136,7 +137,7 @@ public final class ChunkStore {
         }
     }
 
-    static List<String> key(String json) {
+    static @Nullable List<String> key(@Nullable String json) {
         return json == null ? null : List.of(Json.read(json, String[].class));
     }
 

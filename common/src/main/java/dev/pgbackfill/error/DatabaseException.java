@@ -1,5 +1,6 @@
 package dev.pgbackfill.error;
 
+import org.jspecify.annotations.Nullable;
 import java.sql.SQLException;
 
 /**
@@ -7,9 +8,9 @@ import java.sql.SQLException;
  * PostgreSQL's first message line and SQLSTATE. Connection failures become {@link UnreachableException} instead.
  */
 public class DatabaseException extends PgbackfillException {
-    private final String sqlState;
+    private final @Nullable String sqlState;
 
-    private DatabaseException(String message, String sqlState, Exception cause) {
+    private DatabaseException(String message, @Nullable String sqlState, Exception cause) {
         super(message, cause);
         this.sqlState = sqlState;
     }
@@ -33,7 +34,7 @@ public class DatabaseException extends PgbackfillException {
         return new DatabaseException(doing + " failed: " + SqlErrors.firstLine(e.getMessage()), null, e);
     }
 
-    public String sqlState() {
+    public @Nullable String sqlState() {
         return sqlState;
     }
 

@@ -1,5 +1,7 @@
 package dev.pgbackfill.error;
 
+import org.jspecify.annotations.Nullable;
+
 /** Bad input from the operator, found before the first write: nothing was changed. Exit code 2. */
 public class InvalidInputException extends PgbackfillException {
     private final String field;
@@ -19,7 +21,7 @@ public class InvalidInputException extends PgbackfillException {
     }
 
     /** The option or JSON field the error is about (e.g. {@code table}, {@code set}), or null. */
-    public String field() {
+    public @Nullable String field() {
         return field;
     }
 

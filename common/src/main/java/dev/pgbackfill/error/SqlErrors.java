@@ -1,5 +1,6 @@
 package dev.pgbackfill.error;
 
+import org.jspecify.annotations.Nullable;
 import java.sql.SQLException;
 
 /** Classifies database errors by SQLSTATE (never by message text). The one place SQLSTATE values are spelled. */
@@ -66,12 +67,12 @@ public final class SqlErrors {
     }
 
     /** The first line of PostgreSQL's message, without its "ERROR: " prefix. */
-    public static String firstLine(String message) {
+    public static String firstLine(@Nullable String message) {
         return String.valueOf(message).lines().findFirst().orElse("").replaceFirst("^ERROR: ", "");
     }
 
     /** The SQLSTATE of the first SQLException among {@code t} and its causes, or null. */
-    public static String state(Throwable t) {
+    public static @Nullable String state(Throwable t) {
         for (Throwable e = t; e != null; e = e.getCause()) {
             if (e instanceof SQLException sql && sql.getSQLState() != null) {
                 return sql.getSQLState();

@@ -1,5 +1,6 @@
 package dev.pgbackfill.spec;
 
+import org.jspecify.annotations.Nullable;
 import dev.pgbackfill.error.InvalidInputException;
 import dev.pgbackfill.throttle.ThrottleSettings;
 import java.util.List;
@@ -19,8 +20,8 @@ import java.util.List;
  * @param chunkSize rows per chunk (one unit of work for a worker); null lets the planner choose
  * @param throttle  initial throttle settings (rate, schedule, health thresholds…); null for none
  */
-public record BackfillSpec(String table, List<String> set, String where, String from, String join, String key,
-                           Integer batchSize, Long chunkSize, ThrottleSettings throttle) {
+public record BackfillSpec(String table, List<String> set, @Nullable String where, @Nullable String from, @Nullable String join,
+                           @Nullable String key, @Nullable Integer batchSize, @Nullable Long chunkSize, @Nullable ThrottleSettings throttle) {
 
     public static final int DEFAULT_BATCH_SIZE = 1_000;
     public static final int MAX_BATCH_SIZE = 100_000;

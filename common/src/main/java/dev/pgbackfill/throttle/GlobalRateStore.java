@@ -1,5 +1,6 @@
 package dev.pgbackfill.throttle;
 
+import org.jspecify.annotations.Nullable;
 import dev.pgbackfill.error.DatabaseException;
 import dev.pgbackfill.error.InvalidInputException;
 import java.sql.Connection;
@@ -17,7 +18,7 @@ public final class GlobalRateStore {
     }
 
     /** The cluster-wide rows/s budget shared by every running job, or null. */
-    public Double globalRate() {
+    public @Nullable Double globalRate() {
         try (Connection c = dataSource.getConnection();
              PreparedStatement ps = c.prepareStatement("SELECT (value #>> '{}')::float8 FROM pgbackfill.setting WHERE name = 'global_rate'");
              ResultSet rs = ps.executeQuery()) {
@@ -27,7 +28,7 @@ public final class GlobalRateStore {
         }
     }
 
-    public void setGlobalRate(Double rowsPerSecond) {
+    public void setGlobalRate(@Nullable Double rowsPerSecond) {
         if (rowsPerSecond != null && (!(rowsPerSecond > 0) || rowsPerSecond.isInfinite())) {
             throw new InvalidInputException("globalRate", "the global rate must be a positive number of rows per second, got " + rowsPerSecond);
         }

@@ -1,15 +1,16 @@
 package dev.pgbackfill.throttle;
 
+import org.jspecify.annotations.Nullable;
 import dev.pgbackfill.error.InvalidInputException;
 
 /**
  * Limits for one health signal: at or above {@code throttle} workers wait before each batch; at or above
  * {@code critical} the job is paused automatically with the reason recorded. Either may be null.
  */
-public record Threshold(Double throttle, Double critical) {
+public record Threshold(@Nullable Double throttle, @Nullable Double critical) {
 
     /** Parses {@code T} or {@code T,C} (e.g. {@code 2,10}), as the CLI takes it. */
-    public static Threshold parse(String field, String text) {
+    public static @Nullable Threshold parse(String field, @Nullable String text) {
         if (text == null) {
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.pgbackfill.throttle;
 
+import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.Locale;
 
@@ -9,7 +10,7 @@ public final class ThrottleReasons {
     }
 
     /** E.g. "schedule: paused (Sat-Sun paused)", "schedule: 2,000 rows/s (…)", "rate limit 500 rows/s"; null if none. */
-    public static ThrottleReason configured(ThrottleSettings settings, Instant now) {
+    public static @Nullable ThrottleReason configured(ThrottleSettings settings, Instant now) {
         Double rate = settings.rate();
         Schedule schedule = settings.parsedSchedule();
         if (schedule != null) {

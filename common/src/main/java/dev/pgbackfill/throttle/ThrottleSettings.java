@@ -1,5 +1,6 @@
 package dev.pgbackfill.throttle;
 
+import org.jspecify.annotations.Nullable;
 import dev.pgbackfill.error.InvalidInputException;
 
 /**
@@ -18,9 +19,10 @@ import dev.pgbackfill.error.InvalidInputException;
  * @param probe             a SQL query returning one number or boolean (true = 1), compared with probeThreshold
  * @param probeThreshold    thresholds for the probe (default throttle at 1)
  */
-public record ThrottleSettings(Double rate, String schedule, Integer batchTargetMs, Integer minBatch, Integer maxBatch,
-                               Double sleepRatio, Threshold replicaLagSeconds, Threshold walRetainedMb, Threshold lockWaiters,
-                               Threshold activeConnections, String probe, Threshold probeThreshold) {
+public record ThrottleSettings(@Nullable Double rate, @Nullable String schedule, @Nullable Integer batchTargetMs, @Nullable Integer minBatch,
+                               @Nullable Integer maxBatch, @Nullable Double sleepRatio, @Nullable Threshold replicaLagSeconds,
+                               @Nullable Threshold walRetainedMb, @Nullable Threshold lockWaiters, @Nullable Threshold activeConnections,
+                               @Nullable String probe, @Nullable Threshold probeThreshold) {
     public static final ThrottleSettings NONE = new ThrottleSettings(null, null, null, null, null, null, null, null, null, null, null, null);
     public static final int DEFAULT_BATCH_TARGET_MS = 250;
     public static final int DEFAULT_MIN_BATCH = 10;

@@ -1,5 +1,6 @@
 package dev.pgbackfill.coordinator.health;
 
+import org.jspecify.annotations.Nullable;
 import dev.pgbackfill.error.InvalidInputException;
 import dev.pgbackfill.job.JobState;
 import dev.pgbackfill.job.JobStore;
@@ -32,7 +33,7 @@ public final class HealthGate {
     }
 
     /** The signals of the last read, or null before the first. */
-    public HealthMonitor.Signals last() {
+    public HealthMonitor.@Nullable Signals last() {
         return last.get();
     }
 

@@ -1,5 +1,6 @@
 package dev.pgbackfill.worker.throttle;
 
+import org.jspecify.annotations.Nullable;
 import dev.pgbackfill.throttle.Schedule;
 import dev.pgbackfill.throttle.ThrottleReason;
 import java.time.Instant;
@@ -9,7 +10,7 @@ final class BatchGate {
     private BatchGate() {
     }
 
-    static ThrottleReason shouldWait(JobView v, Instant now) {
+    static @Nullable ThrottleReason shouldWait(JobView v, Instant now) {
         if (v.healthReason() != null) {
             return new ThrottleReason(ThrottleReason.Kind.HEALTH, v.healthReason());
         }

@@ -1,5 +1,6 @@
 package dev.pgbackfill.worker.throttle;
 
+import org.jspecify.annotations.Nullable;
 import dev.pgbackfill.throttle.Schedule;
 import dev.pgbackfill.throttle.ThrottleSettings;
 
@@ -15,7 +16,7 @@ final class BatchSizing {
      * the view may be up to a second old; this worker's own runs are always counted, so that the shares of the runs
      * here never add up to more than a whole rate, even right after several chunks started at once.
      */
-    static Double share(JobView v, Schedule.Decision window, int localRuns) {
+    static @Nullable Double share(JobView v, Schedule.@Nullable Decision window, int localRuns) {
         long mine = Math.max(1, Math.max(localRuns, v.runningChunks()));
         Double rate = lowerOf(v.settings().rate(), window);
         Double share = rate == null ? null : rate / mine;
@@ -26,13 +27,13 @@ final class BatchSizing {
     }
 
     /** The job's own rate now: its --rate, or its schedule window's rate when lower; null when neither is set. */
-    static Double jobRate(JobView v, Schedule.Decision window) {
+    static @Nullable Double jobRate(JobView v, Schedule.@Nullable Decision window) {
         Double rate = lowerOf(v.settings().rate(), window);
         return rate == null || rate <= 0 ? null : rate;
     }
 
     /** A job's --rate, or its schedule window's rate when that is lower or the only one; null when neither is set. */
-    private static Double lowerOf(Double rate, Schedule.Decision window) {
+    private static @Nullable Double lowerOf(@Nullable Double rate, Schedule.@Nullable Decision window) {
         return window == null || window.rate() == null ? rate : min(rate, window.rate());
     }
 
@@ -63,7 +64,7 @@ final class BatchSizing {
         return bounded(s, (int) Math.round(size * factor));
     }
 
-    private static Double min(Double a, double b) {
+    private static Double min(@Nullable Double a, double b) {
         return a == null ? b : Math.min(a, b);
     }
 }

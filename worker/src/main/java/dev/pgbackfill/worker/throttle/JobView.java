@@ -1,5 +1,6 @@
 package dev.pgbackfill.worker.throttle;
 
+import org.jspecify.annotations.Nullable;
 import dev.pgbackfill.job.JobState;
 import dev.pgbackfill.throttle.ThrottleSettings;
 
@@ -10,6 +11,6 @@ import dev.pgbackfill.throttle.ThrottleSettings;
  * @param globalRate       the cluster-wide budget, or null
  * @param allRunningChunks chunks of all RUNNING jobs being worked now (the global budget is shared among them)
  */
-record JobView(JobState state, ThrottleSettings settings, String healthReason, long runningChunks, Double globalRate,
+record JobView(JobState state, ThrottleSettings settings, @Nullable String healthReason, long runningChunks, @Nullable Double globalRate,
                long allRunningChunks, long loadedAtNanos) {
 }

@@ -1,0 +1,7 @@
+/**
+ * Internal. The Kafka consumer loop of the workers' group.
+ */
+@NullMarked
+package dev.pgbackfill.worker.intake;
+
+import org.jspecify.annotations.NullMarked;
