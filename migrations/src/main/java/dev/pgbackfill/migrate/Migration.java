@@ -30,6 +30,19 @@ public interface Migration {
 
     String message();
 
+    /**
+     * Revisions that must be applied before this one without merging their branch into this one's (Alembic's
+     * {@code depends_on}): e.g. a revision on the {@code billing} branch that needs the {@code users} table.
+     */
+    default List<String> dependsOn() {
+        return List.of();
+    }
+
+    /** Names for the branch this revision starts (Alembic's {@code branch_labels}): targets such as {@code billing@head}. */
+    default Set<String> branchLabels() {
+        return Set.of();
+    }
+
     void upgrade(Ops op);
 
     void downgrade(Ops op);

@@ -5,14 +5,17 @@ import dev.pgbackfill.migrate.op.Names;
 import dev.pgbackfill.migrate.revision.InvalidRevisionException;
 import dev.pgbackfill.migrate.revision.Revision;
 import dev.pgbackfill.migrate.revision.RevisionGraph;
+import dev.pgbackfill.migrate.revision.Target;
+import dev.pgbackfill.migrate.revision.Targets;
+import dev.pgbackfill.migrate.revision.Traversal;
 import dev.pgbackfill.migrate.run.MigrateSettings;
 import dev.pgbackfill.migrate.step.BackfillStep;
 import dev.pgbackfill.migrate.step.SqlStep;
 import dev.pgbackfill.migrate.step.Step;
 import dev.pgbackfill.migrate.step.Tx;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@code migrate sql [FROM:]TO}: the statements {@code migrate up/down} would run, without a database (Alembic's
@@ -24,37 +27,30 @@ public final class OfflineSql {
     }
 
     public static String render(RevisionGraph graph, String range, MigrateSettings settings) {
-        String from = null;
-        String to = range;
         int colon = range.indexOf(':');
-        if (colon >= 0) {
-            from = range.substring(0, colon);
-            to = range.substring(colon + 1);
-        }
-        from = resolve(graph, from);
-        to = resolve(graph, to);
+        String from = colon < 0 ? "base" : range.substring(0, colon);
+        String to = colon < 0 ? range : range.substring(colon + 1);
+        // the range starts where FROM has everything it needs applied, and goes to TO as migrate up/down would
+        Set<String> applied = Traversal.toApply(graph, Set.of(), new Targets(graph, Set.of()).resolve(from)).stream().map(Revision::id)
+                .collect(Collectors.toSet());
+        Target target = new Targets(graph, applied).resolve(to);
+        List<Revision> up = Traversal.toApply(graph, applied, target);
+        boolean downgrade = up.isEmpty() && !applied.isEmpty();
         StringBuilder out = new StringBuilder();
-        String target = to;
-        boolean downgrade = to == null || (from != null && !from.equals(to) && graph.upTo(from).stream().anyMatch(r -> r.id().equals(target)));
         out.append("-- pgbackfill migrate sql ").append(range).append(downgrade ? " (downgrade)" : " (upgrade)")
                 .append(", scope ").append(settings.scope()).append('\n');
         out.append("SET lock_timeout = '").append(settings.lockTimeout().toMillis()).append("ms';\n");
         out.append("SET statement_timeout = '").append(settings.statementTimeout().toMillis()).append("ms';\n");
         if (downgrade) {
-            if (from == null) {
-                throw new InvalidRevisionException("migrate sql " + range + ": a downgrade needs a starting revision, e.g. head:base");
-            }
-            downgrade(out, graph, from, to, settings);
+            downgrade(out, Traversal.toRevert(graph, applied, target), settings);
         } else {
-            upgrade(out, graph, from, to, settings);
+            upgrade(out, up, settings);
         }
         return out.toString();
     }
 
-    private static void downgrade(StringBuilder out, RevisionGraph graph, String from, String to, MigrateSettings settings) {
-        List<Revision> revisions = new ArrayList<>(graph.between(to, from));
-        Collections.reverse(revisions);
-        for (Revision r : revisions) {
+    private static void downgrade(StringBuilder out, List<Revision> newestFirst, MigrateSettings settings) {
+        for (Revision r : newestFirst) {
             out.append("\n-- Revision ").append(r.id()).append(" down: ").append(r.message()).append(" (").append(r.source()).append(")\n");
             render(out, r.downgradeSteps());
             out.append("DELETE FROM pgbackfill.migration_version WHERE scope = ").append(Names.literal(settings.scope()))
@@ -62,8 +58,8 @@ public final class OfflineSql {
         }
     }
 
-    private static void upgrade(StringBuilder out, RevisionGraph graph, String from, String to, MigrateSettings settings) {
-        for (Revision r : graph.between(from, to)) {
+    private static void upgrade(StringBuilder out, List<Revision> revisions, MigrateSettings settings) {
+        for (Revision r : revisions) {
             out.append("\n-- Revision ").append(r.id()).append(": ").append(r.message()).append(" (").append(r.source()).append(")\n");
             for (Phase phase : Phase.values()) {
                 List<Step> steps = r.upgradeSteps(settings.allowDestructive(), phase);
@@ -77,16 +73,6 @@ public final class OfflineSql {
             out.append("INSERT INTO pgbackfill.migration_version (scope, revision, phase_done) VALUES (").append(Names.literal(settings.scope()))
                     .append(", ").append(Names.literal(r.id())).append(", 'contract') ON CONFLICT (scope, revision) DO UPDATE SET phase_done = 'contract';\n");
         }
-    }
-
-    private static String resolve(RevisionGraph graph, String name) {
-        if (name == null || name.isBlank() || name.equalsIgnoreCase("base")) {
-            return null;
-        }
-        if (name.equalsIgnoreCase("head")) {
-            return graph.head();
-        }
-        return graph.get(name).id();
     }
 
     private static void render(StringBuilder out, List<Step> steps) {

@@ -32,7 +32,8 @@ public final class JavaRevisions {
         }
         return new Revision(m.revision(), m.downRevisions() == null ? List.of() : m.downRevisions(),
                 m.message() == null ? "" : m.message(), source, m.transactional(), m.acknowledged(),
-                up.recorded(), down.recorded(), !down.recorded().isEmpty() || up.recorded().isEmpty());
+                up.recorded(), down.recorded(), !down.recorded().isEmpty() || up.recorded().isEmpty(), java.util.Map.of(),
+                m.dependsOn() == null ? List.of() : m.dependsOn(), m.branchLabels() == null ? java.util.Set.of() : m.branchLabels());
     }
 
     public static List<Revision> of(List<? extends Migration> migrations) {

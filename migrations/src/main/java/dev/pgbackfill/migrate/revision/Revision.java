@@ -21,23 +21,37 @@ import java.util.Set;
  * @param hasDowngrade  false when no downgrade was written (a SQL file's down section is empty, or a Java
  *                      revision records nothing there while its upgrade does)
  * @param headerLines   for SQL files, the line of each header ({@code revision}, {@code down_revision}, …)
+ * @param dependsOn     revisions that must be applied first without making this revision a merge of their branches
+ *                      (Alembic's {@code depends_on}); downgrading one of them below itself reverts this one too
+ * @param branchLabels  names for the branch this revision starts or belongs to (Alembic's {@code branch_labels}),
+ *                      usable in targets: {@code label}, {@code label@head}, {@code label@-1}
  */
 public record Revision(String id, List<String> downRevisions, String message, String source, boolean transactional,
                        Set<String> acknowledged, List<Op> upgrade, List<Op> downgrade, boolean hasDowngrade,
-                       java.util.Map<String, Integer> headerLines) {
+                       java.util.Map<String, Integer> headerLines, List<String> dependsOn, Set<String> branchLabels) {
 
     public Revision {
         downRevisions = List.copyOf(downRevisions);
+        dependsOn = List.copyOf(dependsOn);
+        branchLabels = Set.copyOf(branchLabels);
         acknowledged = Set.copyOf(acknowledged);
         upgrade = List.copyOf(upgrade);
         downgrade = List.copyOf(downgrade);
         headerLines = java.util.Map.copyOf(headerLines);
     }
 
-    /** A revision without header lines (a Java class). */
+    /** A revision without header lines, dependencies or labels. */
     public Revision(String id, List<String> downRevisions, String message, String source, boolean transactional,
                     Set<String> acknowledged, List<Op> upgrade, List<Op> downgrade, boolean hasDowngrade) {
-        this(id, downRevisions, message, source, transactional, acknowledged, upgrade, downgrade, hasDowngrade, java.util.Map.of());
+        this(id, downRevisions, message, source, transactional, acknowledged, upgrade, downgrade, hasDowngrade, java.util.Map.of(), List.of(),
+                Set.of());
+    }
+
+    /** Everything that must be applied before this revision: its down revisions and its {@code depends_on}. */
+    public List<String> dependencies() {
+        List<String> all = new ArrayList<>(downRevisions);
+        dependsOn.stream().filter(d -> !all.contains(d)).forEach(all::add);
+        return all;
     }
 
     /** Where a header is defined, for messages: {@code migrations/005.sql:2}, or the source alone. */
@@ -59,7 +73,6 @@ public record Revision(String id, List<String> downRevisions, String message, St
         return upgradeSteps(allowDestructive).stream().filter(s -> s.phase() == phase).toList();
     }
 
-    /** The downgrade's steps in the order written: a downgrade undoes the whole revision in one go. */
     /** The backfill phase's steps: every step of that phase is a backfill job (SQL there is refused when parsed). */
     public List<BackfillStep> backfillSteps(boolean allowDestructive) {
         return upgradeSteps(allowDestructive, Phase.BACKFILL).stream().<BackfillStep>mapMulti((st, out) -> {
@@ -69,6 +82,7 @@ public record Revision(String id, List<String> downRevisions, String message, St
         }).toList();
     }
 
+    /** The downgrade's steps in the order written: a downgrade undoes the whole revision in one go. */
     public List<Step> downgradeSteps() {
         Lowering lowering = new Lowering(true, true);
         List<Step> steps = new ArrayList<>();

@@ -45,7 +45,22 @@ public final class RevisionGraph {
     }
 
     private static void checkParents(Map<String, Revision> byId) {
+        Map<String, String> labels = new HashMap<>();
         for (Revision r : byId.values()) {
+            for (String d : r.dependsOn()) {
+                if (!byId.containsKey(d)) {
+                    throw new InvalidRevisionException(r.where("depends_on") + ": depends_on \"" + d + "\" of revision " + r.id()
+                            + " does not exist; known: " + new TreeSet<>(byId.keySet()));
+                }
+            }
+            for (String label : r.branchLabels()) {
+                String other = labels.putIfAbsent(label, r.id());
+                if (other != null || byId.containsKey(label) || label.matches(".*[@+:].*|head|heads|base|-?\\d+")) {
+                    throw new InvalidRevisionException(r.where("branch_labels") + ": branch label \"" + label + "\" of revision " + r.id()
+                            + (other != null ? " is also the label of revision " + other : " is a revision id or a word targets use")
+                            + "; choose another name");
+                }
+            }
             for (String parent : r.downRevisions()) {
                 if (!byId.containsKey(parent)) {
                     throw new InvalidRevisionException(r.where("down_revision") + ": down_revision \"" + parent + "\" of revision " + r.id()
@@ -63,8 +78,8 @@ public final class RevisionGraph {
         Map<String, Integer> missingParents = new HashMap<>();
         Map<String, List<String>> children = new HashMap<>();
         byId.values().forEach(r -> {
-            missingParents.put(r.id(), new LinkedHashSet<>(r.downRevisions()).size());
-            r.downRevisions().forEach(p -> children.computeIfAbsent(p, k -> new ArrayList<>()).add(r.id()));
+            missingParents.put(r.id(), r.dependencies().size());
+            r.dependencies().forEach(p -> children.computeIfAbsent(p, k -> new ArrayList<>()).add(r.id()));
         });
         TreeSet<String> ready = byId.keySet().stream().filter(id -> missingParents.get(id) == 0).collect(Collectors.toCollection(TreeSet::new));
         List<Revision> order = new ArrayList<>();
@@ -91,7 +106,7 @@ public final class RevisionGraph {
         while (!path.contains(at)) {
             path.add(at);
             String current = at;
-            at = byId.get(current).downRevisions().stream().filter(p -> missingParents.get(p) > 0).sorted().findFirst().orElseThrow();
+            at = byId.get(current).dependencies().stream().filter(p -> missingParents.get(p) > 0).sorted().findFirst().orElseThrow();
         }
         List<String> loop = new ArrayList<>(path.subList(path.indexOf(at), path.size()));
         loop.add(at);
@@ -107,12 +122,63 @@ public final class RevisionGraph {
         return order;
     }
 
-    public Revision get(String id) {
-        Revision r = byId.get(id);
-        if (r == null) {
-            throw new InvalidRevisionException("no revision \"" + id + "\"; known: " + new TreeSet<>(byId.keySet()) + ", head, base");
+    /**
+     * The revision a name means: its full id, a branch label, or a unique prefix of an id (as in Alembic). An unknown
+     * name or an ambiguous prefix is refused, listing what it could mean.
+     */
+    public Revision get(String name) {
+        Revision r = byId.get(name);
+        if (r != null) {
+            return r;
         }
-        return r;
+        for (Revision labelled : order) {
+            if (labelled.branchLabels().contains(name)) {
+                return labelled;
+            }
+        }
+        List<String> matches = byId.keySet().stream().filter(id -> id.startsWith(name)).sorted().toList();
+        if (matches.size() == 1 && !name.isEmpty()) {
+            return byId.get(matches.get(0));
+        }
+        if (matches.size() > 1) {
+            throw new InvalidRevisionException("\"" + name + "\" is the start of several revision ids: " + matches + "; give more of the id");
+        }
+        throw new InvalidRevisionException("no revision \"" + name + "\"; known: " + new TreeSet<>(byId.keySet()) + labelsText() + ", head, base");
+    }
+
+    private String labelsText() {
+        TreeSet<String> labels = order.stream().flatMap(r -> r.branchLabels().stream()).collect(Collectors.toCollection(TreeSet::new));
+        return labels.isEmpty() ? "" : ", branch labels " + labels;
+    }
+
+    /** The revisions that name {@code id} as a down revision. */
+    public List<Revision> children(String id) {
+        return order.stream().filter(r -> r.downRevisions().contains(id)).toList();
+    }
+
+    /** {@code id} and every revision above it through down revisions (its branch upwards), in order. */
+    public List<Revision> descendants(String id) {
+        Set<String> found = new LinkedHashSet<>(List.of(get(id).id()));
+        for (Revision r : order) {
+            if (r.downRevisions().stream().anyMatch(found::contains)) {
+                found.add(r.id());
+            }
+        }
+        return order.stream().filter(r -> found.contains(r.id())).toList();
+    }
+
+    /** The branch of a revision: what it stands on (through down revisions) and what stands on it. */
+    public Set<String> lineage(String id) {
+        Set<String> ids = new LinkedHashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(get(id).id()));
+        while (!todo.isEmpty()) {
+            String at = todo.pop();
+            if (ids.add(at)) {
+                todo.addAll(byId.get(at).downRevisions());
+            }
+        }
+        descendants(id).forEach(r -> ids.add(r.id()));
+        return ids;
     }
 
     public boolean contains(String id) {
@@ -138,14 +204,14 @@ public final class RevisionGraph {
         return heads.get(0);
     }
 
-    /** The revision and everything it depends on, parents first. */
+    /** The revision and everything it needs (down revisions and {@code depends_on}, transitively), parents first. */
     public List<Revision> upTo(String id) {
         Set<String> needed = new LinkedHashSet<>();
         Deque<String> todo = new ArrayDeque<>(List.of(get(id).id()));
         while (!todo.isEmpty()) {
             String at = todo.pop();
             if (needed.add(at)) {
-                todo.addAll(byId.get(at).downRevisions());
+                todo.addAll(byId.get(at).dependencies());
             }
         }
         return order.stream().filter(r -> needed.contains(r.id())).toList();

@@ -33,7 +33,8 @@ import java.util.stream.Stream;
  */
 public final class SqlRevisionParser {
     private static final Pattern HEADER = Pattern.compile("^--\\s*([A-Za-z_-]+)\\s*:\\s*(.*?)\\s*$");
-    private static final Set<String> KEYS = Set.of("revision", "down_revision", "message", "transactional", "phase", "lint-ack");
+    private static final Set<String> KEYS = Set.of("revision", "down_revision", "depends_on", "branch_labels", "message", "transactional", "phase",
+            "lint-ack");
 
     private SqlRevisionParser() {
     }
@@ -76,7 +77,7 @@ public final class SqlRevisionParser {
         List<String> downRevisions = parents.equalsIgnoreCase("none") ? List.of() : list(parents);
         return new Revision(id, downRevisions, headers.getOrDefault("message", ""), source, transactional.equals("true"),
                 Set.copyOf(list(headers.getOrDefault("lint-ack", ""))), upgrade, downgrade, !downgrade.isEmpty() || upgrade.isEmpty(),
-                layout.headerLines());
+                layout.headerLines(), list(headers.getOrDefault("depends_on", "")), Set.copyOf(list(headers.getOrDefault("branch_labels", ""))));
     }
 
     /** Finds the headers (before the first section; plain comments allowed) and the two section markers. */
@@ -110,7 +111,7 @@ public final class SqlRevisionParser {
         if (m.matches()) {
             String key = m.group(1).toLowerCase();
             if (!KEYS.contains(key)) {
-                throw bad(source, i + 1, "unknown header \"" + key + "\"; known: revision, down_revision, message, transactional, phase, lint-ack");
+                throw bad(source, i + 1, "unknown header \"" + key + "\"; known: revision, down_revision, depends_on, branch_labels, message, transactional, phase, lint-ack");
             }
             headers.put(key, m.group(2));
             headerLines.put(key, i + 1);

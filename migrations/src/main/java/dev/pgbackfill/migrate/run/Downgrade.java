@@ -4,9 +4,10 @@ import dev.pgbackfill.job.JobState;
 import dev.pgbackfill.migrate.Phase;
 import dev.pgbackfill.migrate.op.Undo;
 import dev.pgbackfill.migrate.revision.Revision;
+import dev.pgbackfill.migrate.revision.Target;
+import dev.pgbackfill.migrate.revision.Targets;
+import dev.pgbackfill.migrate.revision.Traversal;
 import dev.pgbackfill.migrate.step.Step;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -14,8 +15,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code migrate down}: reverts the applied revisions a {@link DowngradeTarget} names, newest first. Every plan is
- * made (and every refusal found) before the first statement runs; a downgrade under way keeps its plan on rerun.
+ * {@code migrate down}: reverts what stands on the target and nothing else ({@link Traversal#toRevert}: never another
+ * branch), newest first. Every plan is made (and every refusal found) before the first statement runs; a downgrade
+ * under way keeps its plan on rerun.
  */
 final class Downgrade {
     private static final Set<JobState> ACTIVE = EnumSet.of(JobState.PLANNING, JobState.RUNNING, JobState.PAUSED);
@@ -30,15 +32,18 @@ final class Downgrade {
 
     /** See {@link Migrator#down}. */
     int run(String target) {
-        DowngradeTarget to = DowngradeTarget.parse(target);
+        if (target == null || target.isBlank()) {
+            throw new MigrationRefusedException("migrate down needs a target: a revision id, -1 (the last one), label@-1 or base");
+        }
         try (MigrationSession s = new MigrationSession(ctx)) {
             Map<String, VersionRow> rows = s.rows();
-            List<Revision> reversed = new ArrayList<>(to.toRevert(ctx.graph(), rows));
+            Target to = new Targets(ctx.graph(), rows.keySet()).resolve(target);
+            List<Revision> reversed = Traversal.toRevert(ctx.graph(), rows.keySet(), to);
             if (reversed.isEmpty()) {
-                ctx.log().accept("nothing to downgrade");
+                ctx.log().accept("nothing to downgrade: nothing applied stands on " + target + " (current: "
+                        + Traversal.currentHeads(ctx.graph(), rows.keySet()) + ")");
                 return 0;
             }
-            Collections.reverse(reversed);
             Map<String, List<Step>> plans = new HashMap<>();
             for (Revision r : reversed) {
                 refuseActiveJobs(r, rows.get(r.id()));

@@ -2,10 +2,15 @@ package dev.pgbackfill.migrate.run;
 
 import dev.pgbackfill.migrate.Phase;
 import dev.pgbackfill.migrate.revision.Revision;
+import dev.pgbackfill.migrate.revision.Target;
+import dev.pgbackfill.migrate.revision.Targets;
+import dev.pgbackfill.migrate.revision.Traversal;
 import dev.pgbackfill.migrate.step.BackfillStep;
 import dev.pgbackfill.migrate.step.Step;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** {@code migrate up}: the revisions not yet complete up to a target, phase by phase, behind the contract gate. */
 final class Upgrade {
@@ -23,15 +28,17 @@ final class Upgrade {
 
     /** See {@link Migrator#up}. */
     int run(String target, Phase upTo, boolean finalize) {
-        String to = target == null || target.equalsIgnoreCase("head") ? ctx.graph().head() : ctx.graph().get(target).id();
         // launching without waiting leaves the jobs to a running cluster: nothing after the backfill phase can run now
         Phase cap = ctx.settings().waitForBackfills() || upTo.compareTo(Phase.BACKFILL) < 0 ? upTo : Phase.BACKFILL;
         try (MigrationSession s = new MigrationSession(ctx)) {
             Map<String, VersionRow> rows = s.rows();
-            refuseDowngradesUnderWay(rows, to);
-            List<Revision> todo = ctx.graph().upTo(to).stream().filter(r -> rows.get(r.id()) == null || !rows.get(r.id()).complete()).toList();
+            Target to = new Targets(ctx.graph(), rows.keySet()).resolve(target == null ? "head" : target);
+            refuseDowngradesUnderWay(rows, Traversal.toApply(ctx.graph(), Set.of(), to));
+            Set<String> complete = rows.values().stream().filter(VersionRow::complete).map(VersionRow::revision).collect(Collectors.toSet());
+            List<Revision> todo = Traversal.toApply(ctx.graph(), complete, to);
             if (todo.isEmpty()) {
-                ctx.log().accept("already at " + to + ": nothing to upgrade");
+                ctx.log().accept("nothing to upgrade: " + (target == null ? "head" : target) + " is applied (current: "
+                        + Traversal.currentHeads(ctx.graph(), rows.keySet()) + ")");
                 return 0;
             }
             if (!finalize) {
@@ -49,8 +56,8 @@ final class Upgrade {
         }
     }
 
-    private void refuseDowngradesUnderWay(Map<String, VersionRow> rows, String to) {
-        for (Revision r : ctx.graph().upTo(to)) {
+    private static void refuseDowngradesUnderWay(Map<String, VersionRow> rows, List<Revision> needed) {
+        for (Revision r : needed) {
             VersionRow row = rows.get(r.id());
             if (row != null && row.downStepsDone() > 0) {
                 throw new MigrationRefusedException("revision " + r.id() + " is part-way through its downgrade (" + row.downStepsDone()
