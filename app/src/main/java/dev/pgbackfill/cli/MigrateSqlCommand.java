@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
                 "  pgbackfill migrate sql 004:head --examples",
                 "  pgbackfill migrate sql head:base --examples                  # the downgrade"})
 public final class MigrateSqlCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "[FROM:]TO", description = "Revision ids, head or base; FROM defaults to base.")
+    @Parameters(paramLabel = "[FROM:]TO", description = "Targets as migrate up/down take them (ids, prefixes, labels, head, heads, base); FROM defaults to base.")
     String range;
 
     @Option(names = "--allow-destructive", description = "Show dropTable as DROP TABLE instead of a rename to a backup.")

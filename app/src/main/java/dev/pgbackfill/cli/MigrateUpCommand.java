@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
                 "  pgbackfill migrate up --db $DB --migrations db/migrations                  # after the deploy: contract",
                 "  pgbackfill migrate up 004 --db $DB --examples"})
 public final class MigrateUpCommand implements Callable<Integer> {
-    @Parameters(arity = "0..1", paramLabel = "TARGET", description = "A revision id or head (default).")
+    @Parameters(arity = "0..1", paramLabel = "TARGET", description = "head (default), heads, a revision id or prefix, a branch label, +N, rev+N, label@head.")
     String target;
 
     @Option(names = "--phase", description = "Run phases up to and including this one: expand, backfill or contract (default).")
