@@ -36,6 +36,7 @@ public final class Database {
         hc.setMinimumIdle(0);
         hc.setInitializationFailTimeout(1);
         hc.setConnectionTimeout(10_000);
+        hc.setExceptionOverride(new RefusalsKeepConnections());
         hc.addDataSourceProperty("ApplicationName", "pgbackfill-" + applicationName);
         hc.addDataSourceProperty("connectTimeout", "10");
         hc.addDataSourceProperty("reWriteBatchedInserts", "true");

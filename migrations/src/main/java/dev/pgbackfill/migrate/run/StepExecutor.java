@@ -85,7 +85,6 @@ final class StepExecutor {
         }
         boolean inTx = unit.getFirst().tx() != Tx.NONE;
         c.setAutoCommit(!inTx);
-        boolean committed = !inTx;
         try {
             for (SqlStep step : unit) {
                 s.changed |= !inTx;
@@ -94,14 +93,24 @@ final class StepExecutor {
             progress.run(c);
             if (inTx) {
                 c.commit();
-                committed = true;
                 s.changed = true;
             }
-        } finally {
-            if (!committed) {
-                c.rollback(); // whatever went wrong (even an Error), the unit's statements must not commit
+        } catch (Throwable failure) {
+            cleanUp(c, inTx, failure); // whatever went wrong (even an Error), the unit's statements must not commit
+            throw failure;
+        }
+        c.setAutoCommit(true);
+    }
+
+    /** Rolls a failed unit back; an error of the cleanup itself is attached to the first error, never reported instead. */
+    private static void cleanUp(Connection c, boolean inTx, Throwable failure) {
+        try {
+            if (inTx) {
+                c.rollback();
             }
             c.setAutoCommit(true);
+        } catch (SQLException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
