@@ -43,7 +43,8 @@ class ApiTest {
 
     @BeforeAll
     static void start() {
-        db.exec("CREATE TABLE items (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO items SELECT g, g FROM generate_series(1, 100) g");
+        db.exec("CREATE TABLE items (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO items SELECT g, g FROM generate_series(1, 100) g;"
+                + "CREATE FUNCTION probe_writes() RETURNS int LANGUAGE sql AS 'INSERT INTO items VALUES (100000, 1) RETURNING 1'");
         dataSource = Database.open(DbConfig.of(db.url(), null, null), 4, "api-test");
         ControlSchema.install(dataSource);
         ChunkTopic topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("api"), 1, TestKafka.unique("g"));
@@ -136,6 +137,21 @@ class ApiTest {
 
         assertThat(Json.read(invalid.body(), Map.class).get("code")).isEqualTo("invalid_input");
         assertThat(Json.read(unknown.body(), Map.class).get("code")).isEqualTo("job_not_found");
+    }
+
+    @Test
+    void aThrottleProbeThatWouldCommitOutOfItsTransactionIsRefusedAndRunsNothing() throws Exception {
+        HttpResponse<String> launched = call("POST", "/api/jobs", OPERATOR, "{\"table\":\"items\",\"set\":[\"b = a + 7\"]}");
+        Object id = Json.read(launched.body(), Map.class).get("id");
+        String before = db.fingerprint();
+
+        HttpResponse<String> r = call("POST", "/api/jobs/" + id + "/throttle", OPERATOR,
+                "{\"probe\": \"SELECT 1; COMMIT; CREATE TABLE probe_escape (i int); SELECT 0\"}");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(Json.read(r.body(), Map.class).get("field")).isEqualTo("probe");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_tables WHERE tablename = 'probe_escape'")).isZero();
+        assertThat(db.fingerprint()).isEqualTo(before);
     }
 
     @Test
@@ -353,6 +369,10 @@ class ApiTest {
                     json.put("throttle", Map.of("schedule", value));
                     cli.addAll(List.of("--schedule", (String) value));
                 }
+                case "probe" -> {
+                    json.put("throttle", Map.of("probe", value));
+                    cli.addAll(List.of("--probe", (String) value));
+                }
                 default -> {
                     json.put(key, value);
                     cli.addAll(List.of("--" + key.replaceAll("([A-Z])", "-$1").toLowerCase(), String.valueOf(value)));
@@ -381,7 +401,16 @@ class ApiTest {
                 bad("statement in --from", ";", "table", "items", "set", "b = x.a", "from", "items x; DROP TABLE items", "join", "x.id = t.id"),
                 bad("negative batch size", "--batch-size must be between 1 and 100000", "table", "items", "set", "b = a", "batchSize", -5),
                 bad("huge batch size", "--batch-size must be between 1 and 100000", "table", "items", "set", "b = a", "batchSize", 1_000_000_000),
-                bad("bad schedule", "--schedule", "table", "items", "set", "b = a", "schedule", "Mon-Fri 25:00-26:00 rate=1"));
+                bad("bad schedule", "--schedule", "table", "items", "set", "b = a", "schedule", "Mon-Fri 25:00-26:00 rate=1"),
+                bad("statements in the probe", "--probe must be one query, got 4 statements", "table", "items", "set", "b = a",
+                        "probe", "SELECT 1; COMMIT; CREATE TABLE probe_escape (i int); SELECT 0"),
+                bad("an insert as the probe", "--probe must be a read-only query (SELECT, WITH, VALUES or TABLE), got INSERT", "table", "items",
+                        "set", "b = a", "probe", "INSERT INTO items VALUES (1000, 1)"),
+                bad("a delete as the probe", "got DELETE", "table", "items", "set", "b = a", "probe", "DELETE FROM items"),
+                bad("SET ROLE as the probe", "got SET", "table", "items", "set", "b = a", "probe", "SET ROLE postgres"),
+                bad("a writing function in the probe", "read-only transaction", "table", "items", "set", "b = a", "probe", "SELECT probe_writes()"),
+                bad("a probe that fails", "--probe failed: relation \"nosuch\" does not exist", "table", "items", "set", "b = a",
+                        "probe", "SELECT count(*) FROM nosuch"));
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")

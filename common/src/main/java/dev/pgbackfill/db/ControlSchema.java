@@ -30,6 +30,7 @@ public final class ControlSchema {
             st.execute("SET lock_timeout = 0");
             st.execute("SELECT pg_advisory_lock(" + INSTALL_LOCK + ")");
             try {
+                OfflineTables.moveAside(st);
                 Flyway.configure()
                         .dataSource(dataSource)
                         .schemas(SCHEMA)
@@ -39,6 +40,7 @@ public final class ControlSchema {
                         .loggers("slf4j")
                         .load()
                         .migrate();
+                OfflineTables.moveBack(c, st);
             } finally {
                 st.execute("SELECT pg_advisory_unlock(" + INSTALL_LOCK + ")");
             }

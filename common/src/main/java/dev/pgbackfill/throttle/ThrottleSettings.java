@@ -79,6 +79,9 @@ public record ThrottleSettings(@Nullable Double rate, @Nullable String schedule,
         if (probe != null && probe.isBlank()) {
             throw new InvalidInputException("probe", "--probe is empty");
         }
+        if (probe != null) {
+            ProbeQuery.check(probe);
+        }
         parsedSchedule();
         for (var t : new Object[][] {{replicaLagSeconds, "replicaLagSeconds"}, {walRetainedMb, "walRetainedMb"}, {lockWaiters, "lockWaiters"},
                 {activeConnections, "activeConnections"}, {probeThreshold, "probeThreshold"}}) {

@@ -7,7 +7,7 @@ import dev.pgbackfill.migrate.op.Op;
 import dev.pgbackfill.migrate.revision.InvalidRevisionException;
 import dev.pgbackfill.migrate.revision.Revision;
 import dev.pgbackfill.migrate.revision.SqlRevisionParser;
-import dev.pgbackfill.migrate.revision.SqlSplitter;
+import dev.pgbackfill.sql.SqlSplitter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,26 +1,24 @@
 package dev.pgbackfill.migrate.offline;
 
 import dev.pgbackfill.migrate.Phase;
-import dev.pgbackfill.migrate.op.Names;
-import dev.pgbackfill.migrate.revision.InvalidRevisionException;
 import dev.pgbackfill.migrate.revision.Revision;
 import dev.pgbackfill.migrate.revision.RevisionGraph;
 import dev.pgbackfill.migrate.revision.Target;
 import dev.pgbackfill.migrate.revision.Targets;
 import dev.pgbackfill.migrate.revision.Traversal;
 import dev.pgbackfill.migrate.run.MigrateSettings;
-import dev.pgbackfill.migrate.step.BackfillStep;
-import dev.pgbackfill.migrate.step.SqlStep;
 import dev.pgbackfill.migrate.step.Step;
-import dev.pgbackfill.migrate.step.Tx;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * {@code migrate sql [FROM:]TO}: the statements {@code migrate up/down} would run, without a database (Alembic's
- * {@code --sql} mode), for review or for a DBA to run. Transactions are spelled out, statements that must run
- * outside one are marked, conditional ones are shown as comments, and backfills as the job they launch.
+ * {@code --sql} mode), as a script a DBA runs as is ({@code psql -v ON_ERROR_STOP=1 -f}). It creates the control
+ * tables it records into when they are missing; each revision's version and history rows commit in the same
+ * transaction as its last transactional statements (right after its last statement when that one must run outside a
+ * transaction), so the script stops with the database and its record in step; backfills appear as the job they
+ * launch. Run on a fresh database it gives the same schema and the same {@code migrate status} as {@code migrate up}.
  */
 public final class OfflineSql {
     private OfflineSql() {
@@ -36,84 +34,29 @@ public final class OfflineSql {
         Target target = new Targets(graph, applied).resolve(to);
         List<Revision> up = Traversal.toApply(graph, applied, target);
         boolean downgrade = up.isEmpty() && !applied.isEmpty();
-        StringBuilder out = new StringBuilder();
-        out.append("-- pgbackfill migrate sql ").append(range).append(downgrade ? " (downgrade)" : " (upgrade)")
-                .append(", scope ").append(settings.scope()).append('\n');
-        out.append("SET lock_timeout = '").append(settings.lockTimeout().toMillis()).append("ms';\n");
-        out.append("SET statement_timeout = '").append(settings.statementTimeout().toMillis()).append("ms';\n");
+        ScriptWriter out = new ScriptWriter(settings);
+        out.prelude("pgbackfill migrate sql " + range + (downgrade ? " (downgrade)" : " (upgrade)"));
         if (downgrade) {
-            downgrade(out, Traversal.toRevert(graph, applied, target), settings);
+            for (Revision r : Traversal.toRevert(graph, applied, target)) {
+                out.comment("\nRevision " + r.id() + " down: " + r.message() + " (" + r.source() + ")");
+                out.steps(r.downgradeSteps(), out.downRecord(r));
+            }
         } else {
-            upgrade(out, up, settings);
+            up.forEach(r -> upgrade(out, r, settings));
         }
         return out.toString();
     }
 
-    private static void downgrade(StringBuilder out, List<Revision> newestFirst, MigrateSettings settings) {
-        for (Revision r : newestFirst) {
-            out.append("\n-- Revision ").append(r.id()).append(" down: ").append(r.message()).append(" (").append(r.source()).append(")\n");
-            render(out, r.downgradeSteps());
-            out.append("DELETE FROM pgbackfill.migration_version WHERE scope = ").append(Names.literal(settings.scope()))
-                    .append(" AND revision = ").append(Names.literal(r.id())).append(";\n");
+    private static void upgrade(ScriptWriter out, Revision r, MigrateSettings settings) {
+        out.comment("\nRevision " + r.id() + ": " + r.message() + " (" + r.source() + ")");
+        List<Phase> phases = r.upgradeSteps(settings.allowDestructive()).stream().map(Step::phase).distinct().toList();
+        for (Phase phase : phases) {
+            out.comment("phase " + phase + (phase == Phase.CONTRACT ? " (after the application deploy; only once the backfills SUCCEEDED)" : ""));
+            boolean last = phase == phases.getLast();
+            out.steps(r.upgradeSteps(settings.allowDestructive(), phase), last ? out.upRecord(r, phases) : List.of());
         }
-    }
-
-    private static void upgrade(StringBuilder out, List<Revision> revisions, MigrateSettings settings) {
-        for (Revision r : revisions) {
-            out.append("\n-- Revision ").append(r.id()).append(": ").append(r.message()).append(" (").append(r.source()).append(")\n");
-            for (Phase phase : Phase.values()) {
-                List<Step> steps = r.upgradeSteps(settings.allowDestructive(), phase);
-                if (steps.isEmpty()) {
-                    continue;
-                }
-                out.append("-- phase ").append(phase).append(phase == Phase.CONTRACT ? " (after the application deploy; only once the backfills SUCCEEDED)" : "")
-                        .append('\n');
-                render(out, steps);
-            }
-            out.append("INSERT INTO pgbackfill.migration_version (scope, revision, phase_done) VALUES (").append(Names.literal(settings.scope()))
-                    .append(", ").append(Names.literal(r.id())).append(", 'contract') ON CONFLICT (scope, revision) DO UPDATE SET phase_done = 'contract';\n");
+        if (phases.isEmpty()) {
+            out.steps(List.of(), out.upRecord(r, List.of(Phase.CONTRACT)));
         }
-    }
-
-    private static void render(StringBuilder out, List<Step> steps) {
-        boolean open = false;
-        for (Step step : steps) {
-            if (step instanceof SqlStep q && q.tx() == Tx.GROUP) {
-                if (!open) {
-                    out.append("BEGIN;\n");
-                    open = true;
-                }
-                statement(out, q);
-                continue;
-            }
-            if (open) {
-                out.append("COMMIT;\n");
-                open = false;
-            }
-            switch (step) {
-                case BackfillStep b -> out.append("-- backfill (a pgbackfill job; wait for SUCCEEDED):\n--   ").append(b.commandLine()).append('\n');
-                case SqlStep q when q.tx() == Tx.OWN -> {
-                    out.append("BEGIN;\n");
-                    statement(out, q);
-                    out.append("COMMIT;\n");
-                }
-                case SqlStep q -> {
-                    out.append("-- outside a transaction block:\n");
-                    statement(out, q);
-                }
-            }
-        }
-        if (open) {
-            out.append("COMMIT;\n");
-        }
-    }
-
-    private static void statement(StringBuilder out, SqlStep q) {
-        if (q.repair() != null) {
-            out.append("-- only when ").append(q.repair().condition()).append(":\n--   ").append(q.repair().sql()).append(";\n");
-        }
-        // a statement whose last line is a comment would swallow the terminator
-        String last = q.sql().substring(q.sql().lastIndexOf('\n') + 1);
-        out.append(q.sql()).append(last.contains("--") ? "\n;\n" : ";\n");
     }
 }

@@ -2,6 +2,7 @@ package dev.pgbackfill.migrate.revision;
 
 import dev.pgbackfill.migrate.Phase;
 import dev.pgbackfill.migrate.op.Op;
+import dev.pgbackfill.sql.SqlSplitter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.pgbackfill.migrate.revision;
+package dev.pgbackfill.sql;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -61,7 +61,7 @@ public final class SqlSplitter {
     }
 
     /** Where the lexical token that starts at {@code i} ends: a comment, a string, a quoted name, or one character. */
-    static int tokenEnd(String text, int i) {
+    public static int tokenEnd(String text, int i) {
         char c = text.charAt(i);
         if (text.startsWith("--", i)) {
             int end = text.indexOf('\n', i);
