@@ -69,9 +69,6 @@ public final class JobLifecycle {
             SpecValidator validator = new SpecValidator(c);
             SpecValidator.Validated v = validator.validate(spec);
             long estimate = validator.estimateRows(v, spec);
-            if (spec.throttleOrNone().probe() != null) {
-                HealthMonitor.probe(c, spec.throttleOrNone().probe()); // a probe that fails is refused before the job exists
-            }
             c.setAutoCommit(false);
             jobId = jobs.create(c, spec, v.spec(), estimate, actor);
             c.commit();

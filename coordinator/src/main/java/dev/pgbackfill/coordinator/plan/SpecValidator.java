@@ -1,5 +1,6 @@
 package dev.pgbackfill.coordinator.plan;
 
+import dev.pgbackfill.coordinator.health.HealthMonitor;
 import dev.pgbackfill.coordinator.catalog.TableInfo;
 import dev.pgbackfill.coordinator.catalog.TableInspector;
 import dev.pgbackfill.error.InvalidExpressionException;
@@ -46,6 +47,9 @@ public final class SpecValidator {
         List<KeyColumn> keys = key(spec, table);
         List<ResolvedAssignment> resolved = resolve(assignments, table, keys.stream().map(KeyColumn::name).collect(Collectors.toSet()));
         guardClauses(spec);
+        if (spec.throttleOrNone().probe() != null) {
+            HealthMonitor.probe(connection, spec.throttleOrNone().probe()); // read-only, rolled back: a failing probe is refused here
+        }
         boolean autocommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
