@@ -99,6 +99,15 @@ final class MigrationSession implements AutoCloseable {
         }
     }
 
+    /** The scope's version rows as they are, revisions this set does not define included (for stamp --purge). */
+    Map<String, VersionRow> rawRows() {
+        try {
+            return ctx.store().load(c);
+        } catch (SQLException e) {
+            throw DatabaseException.wrap("reading pgbackfill.migration_version", e);
+        }
+    }
+
     /** Records progress (version or history rows) on the session's connection. */
     void sql(SqlWork work) {
         try {

@@ -12,14 +12,16 @@ import javax.sql.DataSource;
  * lock_timeout with retries, progress recorded with the statements it covers, one runner at a time (advisory
  * lock per scope). A contract phase runs only after its revision's backfills SUCCEEDED and left no row to do.
  * This facade wires the parts (Flyway's {@code DbMigrate} / {@code DbInfo} split): {@link Upgrade},
- * {@link Downgrade}, {@link ContractGate}, {@link BackfillPhase}, {@link StepExecutor}, {@link MigrationSession}
- * and {@link StatusQuery}.
+ * {@link Downgrade}, {@link ContractGate}, {@link BackfillPhase}, {@link StepExecutor}, {@link MigrationSession},
+ * {@link StatusQuery}, {@link Stamp} and {@link Adoption}.
  */
 public final class Migrator {
     private final RevisionGraph graph;
     private final Upgrade upgrade;
     private final Downgrade downgrade;
     private final StatusQuery status;
+    private final Stamp stamp;
+    private final Adoption adoption;
 
     public Migrator(DataSource dataSource, RevisionGraph graph, MigrateSettings settings, BackfillRunner backfills, Consumer<String> log) {
         this.graph = graph;
@@ -30,6 +32,8 @@ public final class Migrator {
         this.upgrade = new Upgrade(ctx, backfillPhase, new ContractGate(ctx, backfillPhase), executor);
         this.downgrade = new Downgrade(ctx, executor);
         this.status = new StatusQuery(ctx);
+        this.stamp = new Stamp(ctx);
+        this.adoption = new Adoption(ctx, stamp);
     }
 
     public RevisionGraph graph() {
@@ -50,6 +54,19 @@ public final class Migrator {
      */
     public int down(String target) {
         return downgrade.run(target);
+    }
+
+    /**
+     * Records the database as being at {@code target} without running anything ({@code purge}: forget every record
+     * of the scope first). Returns how many revisions were recorded or forgotten.
+     */
+    public int stamp(String target, boolean purge) {
+        return stamp.run(target, purge);
+    }
+
+    /** Stamps the revisions that Alembic or Flyway ({@code from}) records as current; {@code table} overrides its table. */
+    public int adopt(String from, String table) {
+        return adoption.run(from, table);
     }
 
     public List<RevisionStatus> status() {

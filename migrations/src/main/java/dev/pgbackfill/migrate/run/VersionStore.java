@@ -71,6 +71,14 @@ final class VersionStore {
         }
     }
 
+    /** Forgets every revision of the scope (stamp --purge). */
+    void purge(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM pgbackfill.migration_version WHERE scope = ?")) {
+            ps.setString(1, scope);
+            ps.executeUpdate();
+        }
+    }
+
     void delete(Connection c, String revision) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM pgbackfill.migration_version WHERE scope = ? AND revision = ?")) {
             ps.setString(1, scope);
