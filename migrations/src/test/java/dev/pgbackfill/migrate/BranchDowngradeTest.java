@@ -11,6 +11,7 @@ import dev.pgbackfill.migrate.revision.RevisionGraph;
 import dev.pgbackfill.migrate.revision.SqlRevisionParser;
 import dev.pgbackfill.migrate.run.MigrateSettings;
 import dev.pgbackfill.migrate.run.Migrator;
+import dev.pgbackfill.migrate.run.ReversibilityCheck;
 import dev.pgbackfill.testkit.TestDatabase;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -117,6 +118,14 @@ class BranchDowngradeTest {
         assertThatThrownBy(() -> m.down("-2")).isInstanceOf(InvalidRevisionException.class)
                 .hasMessageContaining("is ambiguous at e: it is a merge of [c, d]");
         assertThat(tables("bd5")).isEqualTo("a=3 b=3 c=3 d=3 e=3");
+    }
+
+    @Test
+    void testReversibleWalksABranchedGraphRevisionByRevision() {
+        Migrator m = migrator("bd7");
+
+        assertThat(new ReversibilityCheck(db.dataSource(), m, log::add).run()).isEmpty();
+        assertThat(tables("bd7")).isEqualTo("a=3 b=3 c=3 d=3 e=3");
     }
 
     @Test

@@ -61,7 +61,7 @@ class MigratorTest {
         assertThat(m.current()).containsExactly("1");
         assertThat(db.queryLong("SELECT count(*) FROM pg_tables WHERE tablename = 'ud_b'")).isZero();
         assertThat(m.history()).extracting(h -> h.revision() + " " + h.direction())
-                .containsExactly("1 up", "1 up", "1 up", "2 up", "2 up", "2 up", "2 down");
+                .containsExactly("1 up", "2 up", "2 down"); // one row per phase a revision has: these have only expand
         assertThat(m.up(null, Phase.CONTRACT, false)).isEqualTo(1);
     }
 

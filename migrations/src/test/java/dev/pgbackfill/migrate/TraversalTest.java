@@ -119,6 +119,9 @@ class TraversalTest {
                 down(BRANCHED, "a b c1 c2 d1", "c2", ""),
                 down(BRANCHED, "a b c1 c2 d1", "d1", ""),
                 down(BRANCHED, "", "-1", "!goes past base"),
+                down(BRANCHED, "a b c1 c2 d1 d2", "c1branch@base", "d2 d1 c2 c1 b a"),
+                down(LINEAR, "a b c", "c@b", "c"),
+                down(graph("x", "y"), "x y", "y@base", "y"),
                 // MergedPathTest
                 up(MERGED, "a b", "f", "c1 c2 d1 d2 e f"),
                 down(MERGED, "a b c1 c2 d1 d2 e f", "b", "f e d2 d1 c2 c1"),

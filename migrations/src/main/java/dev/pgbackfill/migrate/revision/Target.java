@@ -5,8 +5,15 @@ import org.jspecify.annotations.Nullable;
 
 /** Where {@code migrate up}, {@code down}, {@code sql} or {@code stamp} goes, once its spelling is resolved ({@link Targets}). */
 public sealed interface Target {
-    /** Nothing applied. */
-    record Base() implements Target {
+    /**
+     * Nothing applied.
+     *
+     * @param branch the revision whose branch alone goes to base ({@code rev@base}), or null for everything
+     */
+    record Base(@Nullable String branch) implements Target {
+        public Base() {
+            this(null);
+        }
     }
 
     /**

@@ -42,8 +42,10 @@ public final class Targets {
 
     /** A target inside one branch: the walk is limited to its lineage, and so is what a downgrade reverts. */
     private Target within(Revision branch, String rest, String text) {
-        Target t = plain(rest, branch, text);
-        return t instanceof Target.Revisions r ? new Target.Revisions(r.ids(), branch.id()) : t;
+        return switch (plain(rest, branch, text)) {
+            case Target.Revisions r -> new Target.Revisions(r.ids(), branch.id());
+            case Target.Base b -> new Target.Base(branch.id());
+        };
     }
 
     private Target plain(String t, @Nullable Revision branch, String text) {

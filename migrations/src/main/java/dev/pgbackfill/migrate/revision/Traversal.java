@@ -33,7 +33,8 @@ public final class Traversal {
     /** Revisions to revert, newest first (everything that depends on a revision is reverted before it). */
     public static List<Revision> toRevert(RevisionGraph graph, Set<String> applied, Target target) {
         Set<String> revert = switch (target) {
-            case Target.Base b -> new LinkedHashSet<>(applied);
+            case Target.Base(String branch) -> branch == null ? new LinkedHashSet<>(applied)
+                    : applied.stream().filter(graph.lineage(branch)::contains).collect(Collectors.toCollection(LinkedHashSet::new));
             case Target.Revisions(List<String> ids, String branch) -> above(graph, applied, ids, branch);
         };
         closeOverDependents(graph, applied, revert);

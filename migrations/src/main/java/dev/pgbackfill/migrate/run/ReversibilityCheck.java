@@ -51,7 +51,8 @@ public final class ReversibilityCheck {
             CatalogSnapshot before = snapshot();
             migrator.up(r.id(), Phase.CONTRACT, false);
             CatalogSnapshot after = snapshot();
-            migrator.down("-1");
+            // down to its (first) parent within its own branch: reverts it alone, whatever other branches are applied
+            migrator.down(r.id() + "@" + (r.downRevisions().isEmpty() ? "base" : r.downRevisions().get(0)));
             compare(problems, "downgrade of " + r.id() + " (" + r.source() + ")", before, snapshot());
             migrator.up(r.id(), Phase.CONTRACT, false);
             compare(problems, "upgrade of " + r.id() + " after its downgrade", after, snapshot());

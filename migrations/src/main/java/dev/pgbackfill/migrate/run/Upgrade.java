@@ -79,13 +79,17 @@ final class Upgrade {
 
     private void upgrade(MigrationSession s, Revision r, VersionRow row, Phase upTo, boolean finalize) {
         Phase last = lastPhase(r, upTo);
+        List<Phase> phases = r.upgradeSteps(ctx.settings().allowDestructive()).stream().map(Step::phase).distinct().toList();
         for (Phase phase : Phase.values()) {
             if (phase.compareTo(last) > 0) {
                 break;
             }
             if (row == null || !row.done(phase)) {
                 runPhase(s, r, row, phase, finalize);
-                s.sql(c -> ctx.store().history(c, r.id(), "up", phase, ctx.settings().actor(), r.message()));
+                if (phases.contains(phase) || (phases.isEmpty() && phase == Phase.EXPAND)) {
+                    // history names the phases a revision has (a revision without steps: one row, so it shows at all)
+                    s.sql(c -> ctx.store().history(c, r.id(), "up", phase, ctx.settings().actor(), r.message()));
+                }
                 row = s.rows().get(r.id());
             }
         }
