@@ -129,6 +129,19 @@ class BranchDowngradeTest {
     }
 
     @Test
+    void testReversibleReportsAFailingDowngradeAsItsLastProblemInsteadOfAnError() {
+        Revision broken = SqlRevisionParser.parse("m/x.sql", "-- revision: x\n-- migrate:up\nCREATE TABLE bd8_x (id int);\n"
+                + "-- migrate:down\nDROP TABLE bd8_nosuch;\n");
+        Migrator m = new Migrator(db.dataSource(), RevisionGraph.of(List.of(broken)), MigrateSettings.defaults().withScope("bd8"), null, log::add);
+
+        List<ReversibilityCheck.Problem> problems = new ReversibilityCheck(db.dataSource(), m, log::add).run();
+
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0).where()).isEqualTo("downgrade from head to base");
+        assertThat(problems.get(0).diff()).singleElement().asString().contains("table \"bd8_nosuch\" does not exist [SQLSTATE 42P01]");
+    }
+
+    @Test
     void offlineSqlOfADowngradeFromTheMergeDropsOnlyTheMergesTable() {
         String sql = OfflineSql.render(graph("bd6"), "e:c", MigrateSettings.defaults().withScope("bd6"));
 

@@ -1,6 +1,7 @@
 package dev.pgbackfill.migrate.run;
 
 import dev.pgbackfill.error.DatabaseException;
+import dev.pgbackfill.error.PgbackfillException;
 import dev.pgbackfill.migrate.Phase;
 import dev.pgbackfill.migrate.revision.Revision;
 import dev.pgbackfill.migrate.snapshot.CatalogSnapshot;
@@ -24,6 +25,8 @@ public final class ReversibilityCheck {
     private final DataSource dataSource;
     private final Migrator migrator;
     private final Consumer<String> log;
+    /** What the walk is doing now, for the problem a failure becomes. */
+    private String step = "";
 
     public ReversibilityCheck(DataSource dataSource, Migrator migrator, Consumer<String> log) {
         this.dataSource = dataSource;
@@ -37,27 +40,42 @@ public final class ReversibilityCheck {
                     + "scratch database (revisions " + migrator.current() + " are applied here); nothing was changed");
         }
         List<Problem> problems = new ArrayList<>();
+        try {
+            walk(problems);
+        } catch (PgbackfillException e) {
+            // a step that fails ends the walk (what follows would start from a state nobody meant): it is the last problem
+            problems.add(new Problem(step, List.of("failed: " + e.getMessage())));
+            log.accept("FAILED at " + step + ": " + e.getMessage());
+        }
+        return problems;
+    }
+
+    private void walk(List<Problem> problems) {
         CatalogSnapshot base = snapshot();
         log.accept("== head → base → head");
-        migrator.up(null, Phase.CONTRACT, false);
+        at("upgrade from base to head").up(null, Phase.CONTRACT, false);
         CatalogSnapshot head = snapshot();
-        migrator.down("base");
+        at("downgrade from head to base").down("base");
         compare(problems, "downgrade from head to base", base, snapshot());
-        migrator.up(null, Phase.CONTRACT, false);
+        at("upgrade from base to head again").up(null, Phase.CONTRACT, false);
         compare(problems, "upgrade from base to head again", head, snapshot());
-        migrator.down("base");
+        at("downgrade from head to base again").down("base");
         for (Revision r : migrator.graph().ordered()) {
             log.accept("== " + r.id() + ": up → down → up");
             CatalogSnapshot before = snapshot();
-            migrator.up(r.id(), Phase.CONTRACT, false);
+            at("upgrade of " + r.id()).up(r.id(), Phase.CONTRACT, false);
             CatalogSnapshot after = snapshot();
             // down to its (first) parent within its own branch: reverts it alone, whatever other branches are applied
-            migrator.down(r.id() + "@" + (r.downRevisions().isEmpty() ? "base" : r.downRevisions().get(0)));
+            at("downgrade of " + r.id() + " (" + r.source() + ")").down(r.id() + "@" + (r.downRevisions().isEmpty() ? "base" : r.downRevisions().get(0)));
             compare(problems, "downgrade of " + r.id() + " (" + r.source() + ")", before, snapshot());
-            migrator.up(r.id(), Phase.CONTRACT, false);
+            at("upgrade of " + r.id() + " after its downgrade").up(r.id(), Phase.CONTRACT, false);
             compare(problems, "upgrade of " + r.id() + " after its downgrade", after, snapshot());
         }
-        return problems;
+    }
+
+    private Migrator at(String what) {
+        step = what;
+        return migrator;
     }
 
     private void compare(List<Problem> problems, String where, CatalogSnapshot expected, CatalogSnapshot actual) {
