@@ -35,7 +35,9 @@ class SpecValidationTest {
                 CREATE TABLE uniq (code text NOT NULL UNIQUE, maybe int UNIQUE, v int);
                 CREATE TABLE x (id int PRIMARY KEY);
                 INSERT INTO users SELECT g, 'U' || g || '@x', NULL, g FROM generate_series(1, 100) g;
-                INSERT INTO x VALUES (1);""");
+                INSERT INTO x VALUES (1);
+                CREATE VIEW users_v AS SELECT * FROM users;
+                CREATE MATERIALIZED VIEW users_mv AS SELECT id, n FROM users;""");
     }
 
     private static BackfillSpec spec(String table, String set) {
@@ -73,7 +75,10 @@ class SpecValidationTest {
                 Arguments.of(BackfillSpec.on("users").set("n = 1").chunkSize(-5L).build(), InvalidInputException.class, "--chunk-size must be between"),
                 Arguments.of(BackfillSpec.on("users").set().build(), InvalidInputException.class, "at least one --set"),
                 Arguments.of(spec("users", "n == 1"), InvalidInputException.class, "is not of the form"),
-                Arguments.of(spec("pgbackfill.job", "state = 'x'"), InvalidInputException.class, "does not backfill system or its own tables"));
+                Arguments.of(spec("pgbackfill.job", "state = 'x'"), InvalidInputException.class, "does not backfill system or its own tables"),
+                Arguments.of(spec("users_v", "n = 1"), InvalidInputException.class,
+                        "--table \"users_v\" is a view: backfill the table it reads from (users); nothing was changed"),
+                Arguments.of(spec("users_mv", "n = 1"), InvalidInputException.class, "is a materialized view: backfill the tables it reads from"));
     }
 
     @ParameterizedTest(name = "{2}")

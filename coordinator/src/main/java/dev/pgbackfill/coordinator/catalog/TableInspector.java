@@ -46,8 +46,9 @@ public final class TableInspector {
             ps.setString(3, schema);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new UnknownTableException(schema == null ? Identifier.quote(name) : Identifier.quote(schema) + "." + Identifier.quote(name),
-                            Suggestions.closest(name, candidates(schema)).orElse(null));
+                    String shown = schema == null ? Identifier.quote(name) : Identifier.quote(schema) + "." + Identifier.quote(name);
+                    NotATable.refuseIfOtherRelation(connection, shown, schema, name);
+                    throw new UnknownTableException(shown, Suggestions.closest(name, candidates(schema)).orElse(null));
                 }
                 long oid = rs.getLong(1);
                 return new TableInfo(oid, new QualifiedName(rs.getString(2), rs.getString(3)), columns(oid), primaryKey(oid),
