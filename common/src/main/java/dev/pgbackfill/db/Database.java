@@ -23,6 +23,11 @@ public final class Database {
             throw new InvalidInputException("db", "--db must be a PostgreSQL JDBC URL such as jdbc:postgresql://host:5432/dbname, got '"
                     + config.safeUrl() + "'");
         }
+        String urlUser = config.urlParameter("user");
+        if (config.user() != null && urlUser != null && !urlUser.equals(config.user())) {
+            throw new InvalidInputException("db", "the database user is given twice: user=" + urlUser + " in --db and " + config.user()
+                    + " in --db-user / PGBACKFILL_DB_USER; keep one of them");
+        }
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(config.url());
         if (config.user() != null) {

@@ -73,7 +73,28 @@ public final class Schedule {
         return Decision.UNLIMITED;
     }
 
+    /**
+     * Parsed schedules by their text: a worker asks for a job's schedule before every batch, and a schedule is immutable,
+     * so each text is parsed (and checked for hidden rules) once. Bounded: a long-lived coordinator sees many texts.
+     */
+    private static final Map<String, Schedule> PARSED = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Schedule> eldest) {
+            return size() > 256;
+        }
+    });
+
     public static Schedule parse(String text) {
+        Schedule cached = text == null ? null : PARSED.get(text);
+        if (cached != null) {
+            return cached;
+        }
+        Schedule parsed = parseAndCheck(text);
+        PARSED.put(text, parsed);
+        return parsed;
+    }
+
+    private static Schedule parseAndCheck(String text) {
         if (text == null || text.isBlank()) {
             throw new InvalidInputException("schedule", "--schedule is empty; e.g. \"Mon-Fri 08:00-18:00 Europe/Berlin rate=2000; otherwise unlimited\"");
         }
@@ -92,7 +113,38 @@ public final class Schedule {
             }
             rules.add(rule);
         }
+        refuseHiddenRules(rules);
         return new Schedule(text.strip(), List.copyOf(rules));
+    }
+
+    /** Reference weeks the rules are tried on, minute by minute: winter, summer, and one with Europe's and the US's DST switch. */
+    private static final List<Instant> REFERENCE_WEEKS = List.of(Instant.parse("2026-01-05T00:00:00Z"), Instant.parse("2026-03-08T00:00:00Z"),
+            Instant.parse("2026-03-25T00:00:00Z"), Instant.parse("2026-07-06T00:00:00Z"));
+
+    /**
+     * A rule that earlier rules cover at every minute it would apply can never decide anything (the first match wins):
+     * refused, naming the rule that hides it, since it is almost always a mistake in the order of the rules.
+     */
+    private static void refuseHiddenRules(List<Rule> rules) {
+        for (int k = 1; k < rules.size(); k++) {
+            Rule rule = rules.get(k);
+            Rule hiding = null;
+            boolean applies = false;
+            for (Instant week : REFERENCE_WEEKS) {
+                for (int minute = 0; minute < 7 * 24 * 60 && !applies; minute++) {
+                    Instant at = week.plusSeconds(60L * minute);
+                    if (rule.matches(at)) {
+                        Rule first = rules.subList(0, k).stream().filter(r -> r.matches(at)).findFirst().orElse(null);
+                        applies = first == null;
+                        hiding = hiding == null ? first : hiding;
+                    }
+                }
+            }
+            if (!applies) {
+                throw bad(k, rule.text, "can never apply: " + (hiding == null ? "it matches no time" : "'" + hiding.text + "' before it covers every time it would")
+                        + "; put the narrower rule first");
+            }
+        }
     }
 
     private static Rule parseRule(int index, String text, ZoneId inheritedZone) {
@@ -150,6 +202,9 @@ public final class Schedule {
             return new Decision(null, false, null);
         }
         if (t.startsWith("rate=")) {
+            if (!t.substring(5).matches("-?\\d+(\\.\\d+)?")) { // Double.parseDouble would take 5d, 1e3 or NaN
+                throw bad(index, text, "rate must be a number of rows per second, got '" + token.substring(5) + "'");
+            }
             try {
                 double rate = Double.parseDouble(t.substring(5));
                 if (!(rate > 0) || Double.isInfinite(rate)) {

@@ -65,8 +65,22 @@ class ScheduleTest {
             "Mon-Fri 08:00-18:00 slow|'slow' is not a time zone",
             "otherwise unlimited; Sat paused|rule 2 'Sat paused': comes after 'otherwise'",
             "Sat paused;; otherwise unlimited|rule 2 '': empty rule",
-            "Mon-Fri 08:00-08:00 rate=5|is empty"})
+            "Mon-Fri 08:00-08:00 rate=5|is empty",
+            "Mon-Fri 08:00-18:00 rate=5d|rate must be a number of rows per second, got '5d'",
+            "Mon-Sun 00:00-24:00 rate=100; Tue 08:00-09:00 paused|rule 2 'Tue 08:00-09:00 paused': can never apply: 'Mon-Sun 00:00-24:00 rate=100' before it covers every time it would",
+            "daily rate=100; otherwise unlimited|rule 2 'otherwise unlimited': can never apply",
+            "Mon-Fri 08:00-18:00 rate=5; Tue 09:00-10:00 paused|can never apply"})
     void malformedSchedulePointsAtTheWrongPart(String schedule, String message) {
         assertThatThrownBy(() -> Schedule.parse(schedule)).isInstanceOf(InvalidInputException.class).hasMessageContaining(message);
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "Tue 08:00-09:00 paused; Mon-Sun 00:00-24:00 rate=100",
+            "Mon-Fri 08:00-18:00 Europe/Berlin rate=2000; Sat-Sun paused; otherwise unlimited",
+            "Mon-Fri 08:05-08:06 paused; Mon-Fri 08:00-18:00 rate=5; otherwise unlimited",
+            "Mon 22:00-06:00 rate=10; Tue 00:00-12:00 rate=20"})
+    void narrowerRulesFirstAreAccepted(String schedule) {
+        assertThat(Schedule.parse(schedule).text()).isEqualTo(schedule);
     }
 }
