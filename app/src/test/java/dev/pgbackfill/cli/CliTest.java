@@ -68,6 +68,22 @@ class CliTest {
     }
 
     @Test
+    void aSubqueryInSetRunsWithWhereAndIsRefusedWithoutItSayingSo() {
+        db.exec("CREATE TABLE rentals_c (id int PRIMARY KEY, rentals bigint); CREATE TABLE rentals_r (id int PRIMARY KEY, customer_id int);"
+                + "INSERT INTO rentals_c SELECT g FROM generate_series(1, 300) g; INSERT INTO rentals_r SELECT g, g % 100 + 1 FROM generate_series(1, 900) g");
+        String set = "rentals = (SELECT count(*) FROM rentals_r r WHERE r.customer_id = t.id)";
+
+        Result refused = cli("run", "--db", db.url(), "--kafka", TestKafka.bootstrap(), "--table", "rentals_c", "--set", set);
+        Result ran = cli("run", "--db", db.url(), "--kafka", TestKafka.bootstrap(), "--topic", TestKafka.unique("cli"), "--table", "rentals_c",
+                "--set", set, "--where", "rentals IS NULL", "--json");
+
+        assertThat(refused.exit()).as(refused.err()).isEqualTo(2);
+        assertThat(refused.err()).contains("give --where").doesNotContain("Connection is closed");
+        assertThat(ran.exit()).as(ran.err()).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM rentals_c WHERE rentals IS DISTINCT FROM CASE WHEN id <= 100 THEN 9 ELSE 0 END")).isZero();
+    }
+
+    @Test
     void unknownTableExitsTwoWithASuggestionAndCreatesNothing() {
         db.exec("CREATE TABLE customers (id int PRIMARY KEY, n int)");
         String before = db.fingerprint();
