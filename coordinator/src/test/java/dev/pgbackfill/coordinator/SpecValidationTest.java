@@ -36,6 +36,7 @@ class SpecValidationTest {
                 CREATE TABLE x (id int PRIMARY KEY);
                 INSERT INTO users SELECT g, 'U' || g || '@x', NULL, g FROM generate_series(1, 100) g;
                 INSERT INTO x VALUES (1);
+                CREATE TABLE lookup (id bigint PRIMARY KEY, x int);
                 CREATE VIEW users_v AS SELECT * FROM users;
                 CREATE MATERIALIZED VIEW users_mv AS SELECT id, n FROM users;""");
     }
@@ -76,6 +77,10 @@ class SpecValidationTest {
                 Arguments.of(BackfillSpec.on("users").set().build(), InvalidInputException.class, "at least one --set"),
                 Arguments.of(spec("users", "n == 1"), InvalidInputException.class, "is not of the form"),
                 Arguments.of(spec("pgbackfill.job", "state = 'x'"), InvalidInputException.class, "does not backfill system or its own tables"),
+                Arguments.of(BackfillSpec.on("users").set("n = l.x + (random() * 1000)::int").from("lookup l", "l.id = t.id").build(),
+                        InvalidExpressionException.class, "give --where that selects only rows still to do"),
+                Arguments.of(BackfillSpec.on("users").set("n = l.x + (SELECT count(*) FROM x)").from("lookup l", "l.id = t.id").build(),
+                        InvalidExpressionException.class, "give --where that selects only rows still to do"),
                 Arguments.of(spec("users_v", "n = 1"), InvalidInputException.class,
                         "--table \"users_v\" is a view: backfill the table it reads from (users); nothing was changed"),
                 Arguments.of(spec("users_mv", "n = 1"), InvalidInputException.class, "is a materialized view: backfill the tables it reads from"));
@@ -115,6 +120,23 @@ class SpecValidationTest {
 
         assertThat(r.predicate()).isEqualTo("created IS NULL");
         assertThat(r.derivedPredicate()).isFalse();
+    }
+
+    @Test
+    void anImmutableExpressionOverAJoinedRelationGetsTheDerivedPredicate() throws Exception {
+        ResolvedSpec r = validate(BackfillSpec.on("users").set("n = l.x + length(t.email)").from("lookup l", "l.id = t.id").build());
+
+        assertThat(r.derivedPredicate()).isTrue();
+        assertThat(r.predicate()).isEqualTo("t.\"n\" IS DISTINCT FROM CAST((l.x + length(t.email)) AS integer)");
+    }
+
+    @Test
+    void aVolatileExpressionOverAJoinedRelationRunsWithAnExplicitWhere() throws Exception {
+        ResolvedSpec r = validate(BackfillSpec.on("users").set("n = l.x + (random() * 1000)::int").from("lookup l", "l.id = t.id")
+                .where("n IS NULL").build());
+
+        assertThat(r.derivedPredicate()).isFalse();
+        assertThat(r.predicate()).isEqualTo("n IS NULL");
     }
 
     @Test

@@ -56,7 +56,7 @@ public final class SpecValidator {
             ResolvedSpec probeSpec = new ResolvedSpec(table.name(), keys, resolved, spec.from(), spec.join(), "true", false,
                     spec.batchSizeOrDefault(), 0);
             checkExpressions(spec, probeSpec);
-            boolean immutable = spec.from() != null || immutable(table, resolved);
+            boolean immutable = spec.from() != null ? JoinedImmutability.immutable(connection, probeSpec) : immutable(table, resolved);
             ResolvedSpec result = new ResolvedSpec(table.name(), keys, resolved, spec.from(), spec.join(), predicate(spec, resolved, immutable),
                     immutable, spec.batchSizeOrDefault(), spec.chunkSize() == null ? 0 : spec.chunkSize());
             explain("set", "EXPLAIN " + new BatchSql(result).batch(false, false), true);
