@@ -302,4 +302,16 @@ class DistributedBackfillTest {
         assertThat(s.state()).isEqualTo(JobState.FAILED);
         assertThat(s.lastError()).contains("SQLSTATE 22012").contains("division by zero");
     }
+
+    @Test
+    void aFailedJobNamesTheChunksKeyRangeAndTheFailingRow() throws Exception {
+        db.exec("CREATE TABLE ck (id bigint PRIMARY KEY, a int NOT NULL, b int CHECK (b <> 1500)); "
+                + "INSERT INTO ck SELECT g, g FROM generate_series(1, 2000) g");
+
+        JobStatus s = cluster.awaitFinished(cluster.launch(spec("ck", "b = a")), Duration.ofSeconds(60));
+
+        assertThat(s.state()).isEqualTo(JobState.FAILED);
+        assertThat(s.lastError()).containsPattern("chunk \\d+ \\(keys \\(.*\\]?\\)? failed").contains("SQLSTATE 23514")
+                .contains("Failing row contains (1500, 1500, 1500)");
+    }
 }

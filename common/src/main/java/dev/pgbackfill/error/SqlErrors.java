@@ -57,11 +57,16 @@ public final class SqlErrors {
         return s != null && (s.startsWith("22") || s.startsWith("23") || s.startsWith("42") || s.startsWith("0A"));
     }
 
-    /** The first SQLException's state and message, for an operator. */
+    /**
+     * The first SQLException's state and message for an operator, with PostgreSQL's detail when it has one (for a
+     * constraint violation it names the row: "Failing row contains (…)").
+     */
     public static String describe(Throwable t) {
         for (Throwable e = t; e != null; e = e.getCause()) {
             if (e instanceof SQLException sql) {
-                return "SQLSTATE " + sql.getSQLState() + ": " + firstLine(sql.getMessage());
+                String detail = sql instanceof org.postgresql.util.PSQLException p && p.getServerErrorMessage() != null
+                        ? p.getServerErrorMessage().getDetail() : null;
+                return "SQLSTATE " + sql.getSQLState() + ": " + firstLine(sql.getMessage()) + (detail == null ? "" : " (" + firstLine(detail) + ")");
             }
         }
         return t.toString();

@@ -123,7 +123,7 @@ public final class ChunkRunner {
     private Outcome failed(ChunkLease lease, Exception e) {
         release(lease, false);
         if (SqlErrors.isPermanent(e)) {
-            String reason = "chunk " + lease.chunkNo() + " failed with an error no retry can cure: " + SqlErrors.describe(e)
+            String reason = "chunk " + lease.chunkNo() + " (keys " + range(lease) + ") failed with an error no retry can cure: " + SqlErrors.describe(e)
                     + "; fix the data or the spec, then launch again (rows already done stay done)";
             log.error("{}: {}", lease.describe(), reason);
             jobFailed.accept(lease.jobId(), reason);
@@ -131,6 +131,12 @@ public final class ChunkRunner {
         }
         log.warn("{}: giving the chunk back after an error: {}", lease.describe(), e.toString());
         return Outcome.FAILED;
+    }
+
+    /** A chunk's key range as an operator reads it: {@code (100, 200]}, {@code (-∞, 100]}, {@code (900, +∞)}. */
+    static String range(ChunkLease lease) {
+        return "(" + (lease.lo() == null ? "-∞" : String.join(", ", lease.lo())) + ", "
+                + (lease.hi() == null ? "+∞)" : String.join(", ", lease.hi()) + "]");
     }
 
     /**
