@@ -36,6 +36,10 @@ public final class WorkerCommand implements Callable<Integer> {
             description = "Serve Prometheus metrics on http://0.0.0.0:PORT/metrics (default ${DEFAULT-VALUE} = off).")
     int metricsPort;
 
+    @Option(names = "--startup-timeout", defaultValue = "0",
+            description = "Seconds to wait for PostgreSQL and Kafka at start before exiting 3 (default ${DEFAULT-VALUE} = as long as it takes).")
+    int startupTimeoutSeconds;
+
     @Option(names = "--verbose", description = "Debug logs and stack traces.")
     boolean verbose;
 
@@ -53,12 +57,14 @@ public final class WorkerCommand implements Callable<Integer> {
         if (leaseSeconds < 2) {
             throw new InvalidInputException("leaseSeconds", "--lease-seconds must be at least 2, got " + leaseSeconds);
         }
-        HikariDataSource dataSource = Database.open(db.config(db.url), threads + 2, "worker");
+        Duration wait = Duration.ofSeconds(startupTimeoutSeconds);
+        HikariDataSource dataSource = StartupRetry.until("PostgreSQL", () -> Database.open(db.config(db.url), threads + 2, "worker"), wait, System.err);
         ControlSchema.install(dataSource);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         HttpServer metrics = metricsPort > 0 ? MetricsServer.start(metricsPort, registry) : null;
         Worker worker = new Worker(dataSource, kafka.topic(kafka.bootstrap),
-                WorkerSettings.defaults(threads).withLease(Duration.ofSeconds(leaseSeconds)).withLockTimeout(Duration.ofMillis(db.lockTimeoutMs)), registry).start();
+                WorkerSettings.defaults(threads).withLease(Duration.ofSeconds(leaseSeconds)).withLockTimeout(Duration.ofMillis(db.lockTimeoutMs)), registry);
+        StartupRetry.until("Kafka", worker::start, wait, System.err);
         System.err.println("pgbackfill: worker " + worker.id() + " started with " + threads + " thread(s), Kafka " + kafka.bootstrap);
         // running chunks stop after their batch and are released at their checkpoints
         Shutdown.awaitThenClose(worker, metrics == null ? null : () -> metrics.stop(0), dataSource);
