@@ -23,11 +23,7 @@ public final class Database {
             throw new InvalidInputException("db", "--db must be a PostgreSQL JDBC URL such as jdbc:postgresql://host:5432/dbname, got '"
                     + config.safeUrl() + "'");
         }
-        String urlUser = config.urlParameter("user");
-        if (config.user() != null && urlUser != null && !urlUser.equals(config.user())) {
-            throw new InvalidInputException("db", "the database user is given twice: user=" + urlUser + " in --db and " + config.user()
-                    + " in --db-user / PGBACKFILL_DB_USER; keep one of them");
-        }
+        refuseTwoUsers(config);
         HikariConfig hc = new HikariConfig();
         hc.setJdbcUrl(config.url());
         if (config.user() != null) {
@@ -58,6 +54,15 @@ public final class Database {
             throw connectFailure(config, e.getCause() instanceof SQLException s ? s : null, e);
         } catch (RuntimeException e) {
             throw connectFailure(config, null, e);
+        }
+    }
+
+    /** The URL's user= and --db-user: which one would connect is the driver's choice, so both may not be given. */
+    private static void refuseTwoUsers(DbConfig config) {
+        String urlUser = config.urlParameter("user");
+        if (config.user() != null && urlUser != null && !urlUser.equals(config.user())) {
+            throw new InvalidInputException("db", "the database user is given twice: user=" + urlUser + " in --db and " + config.user()
+                    + " in --db-user / PGBACKFILL_DB_USER; keep one of them");
         }
     }
 
