@@ -305,10 +305,10 @@ class DistributedBackfillTest {
 
     @Test
     void aFailedJobNamesTheChunksKeyRangeAndTheFailingRow() throws Exception {
-        db.exec("CREATE TABLE ck (id bigint PRIMARY KEY, a int NOT NULL, b int CHECK (b <> 1500)); "
-                + "INSERT INTO ck SELECT g, g FROM generate_series(1, 2000) g");
+        db.exec("CREATE TABLE fk_row (id bigint PRIMARY KEY, a int NOT NULL, b int CHECK (b <> 1500)); "
+                + "INSERT INTO fk_row SELECT g, g FROM generate_series(1, 2000) g");
 
-        JobStatus s = cluster.awaitFinished(cluster.launch(spec("ck", "b = a")), Duration.ofSeconds(60));
+        JobStatus s = cluster.awaitFinished(cluster.launch(spec("fk_row", "b = a")), Duration.ofSeconds(60));
 
         assertThat(s.state()).isEqualTo(JobState.FAILED);
         assertThat(s.lastError()).containsPattern("chunk \\d+ \\(keys \\(.*\\]?\\)? failed").contains("SQLSTATE 23514")

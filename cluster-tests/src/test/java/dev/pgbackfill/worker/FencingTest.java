@@ -65,6 +65,25 @@ class FencingTest {
     }
 
     @Test
+    void aTakeoverAfterAnExpiredLeaseIsAJobEventNamingBothWorkers() throws Exception {
+        db.exec("CREATE TABLE tk (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO tk SELECT g, g FROM generate_series(1, 10) g");
+        try (HikariDataSource ds = Database.open(DbConfig.of(db.url(), null, null), 4, "fencing")) {
+            long job = launchWithoutWorkers(ds, "tk");
+            new LeaseStore(ds, "worker-a", Duration.ofSeconds(30)).claim(new ChunkRequest(job, 0)).orElseThrow();
+            db.exec("UPDATE pgbackfill.chunk SET lease_expires_at = now() - interval '5 seconds' WHERE job_id = " + job);
+
+            new LeaseStore(ds, "worker-b", Duration.ofSeconds(30)).claim(new ChunkRequest(job, 0)).orElseThrow();
+
+            List<dev.pgbackfill.job.JobEvent> takeovers = new JobStore(ds).events(job).stream().filter(e -> e.kind().equals("lease")).toList();
+            assertThat(takeovers).singleElement().satisfies(e -> {
+                assertThat(e.actor()).isEqualTo("worker worker-b");
+                assertThat(e.reason()).startsWith("chunk 0 taken over from worker worker-a: its lease expired 5.")
+                        .endsWith("no heartbeat from it for a while (it stopped)");
+            });
+        }
+    }
+
+    @Test
     void aChunkWithALiveLeaseCannotBeClaimedTwice() throws Exception {
         db.exec("CREATE TABLE g2 (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO g2 SELECT g, g FROM generate_series(1, 10) g");
         try (HikariDataSource ds = Database.open(DbConfig.of(db.url(), null, null), 4, "fencing")) {

@@ -37,6 +37,9 @@ class RecoveryTest {
 
             assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
             assertThat(s.rowsDone()).isEqualTo(20_000);
+            assertThat(cluster.coordinator.jobs().events(job).stream().filter(e -> e.kind().equals("coordinator")))
+                    .as("the restarted coordinator recorded that it runs the monitor (the first one started before the job)").hasSize(1)
+                    .allSatisfy(e -> assertThat(e.reason()).contains("runs the monitor"));
         }
         assertThat(Audit.rowsNotUpdatedOnce(db, "rc", "t.id")).isZero();
     }

@@ -1,6 +1,7 @@
 package dev.pgbackfill.chunk;
 
 import dev.pgbackfill.job.JobState;
+import dev.pgbackfill.job.JobStore;
 import dev.pgbackfill.job.Json;
 import dev.pgbackfill.db.ControlSchema;
 import java.sql.Connection;
@@ -19,14 +20,20 @@ import javax.sql.DataSource;
  * its lease changes nothing. {@link ChunkStore} is the coordinator's side.
  */
 public final class LeaseStore {
+    /** Also returns who held the chunk before ({@code old}: the row as this statement found it), for takeover events. */
     private static final String CLAIM = """
             UPDATE pgbackfill.chunk c
                SET state = %1$s, lease_token = ?, lease_owner = ?, lease_expires_at = now() + ? * interval '1 millisecond',
                    attempts = c.attempts + 1, started_at = coalesce(c.started_at, now()), updated_at = now()
-              FROM pgbackfill.job j
+              FROM pgbackfill.job j,
+                   (SELECT state AS was, lease_owner AS had, lease_expires_at AS expired_at FROM pgbackfill.chunk
+                     WHERE job_id = ? AND chunk_no = ?) old
              WHERE c.job_id = ? AND c.chunk_no = ? AND j.id = c.job_id AND j.state = 'RUNNING'
                AND (c.state = %2$s OR (c.state = %1$s AND c.lease_expires_at < now()))
-         RETURNING c.lo::text, c.hi::text, c.cursor::text, c.skipped""".formatted(ChunkState.RUNNING.sql(), ChunkState.PENDING.sql());
+         RETURNING c.lo::text, c.hi::text, c.cursor::text, c.skipped, old.was, old.had,
+                   extract(epoch FROM now() - old.expired_at)::float8,
+                   (SELECT extract(epoch FROM now() - w.heartbeat_at)::float8 FROM pgbackfill.worker w WHERE w.id = old.had)"""
+            .formatted(ChunkState.RUNNING.sql(), ChunkState.PENDING.sql());
     private static final String UNLEASE = "lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL";
 
     private final DataSource dataSource;
@@ -56,14 +63,27 @@ public final class LeaseStore {
             ps.setLong(3, leaseDuration.toMillis());
             ps.setLong(4, request.jobId());
             ps.setInt(5, request.chunkNo());
+            ps.setLong(6, request.jobId());
+            ps.setInt(7, request.chunkNo());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
+                }
+                if (ChunkState.RUNNING.name().equals(rs.getString(5))) {
+                    noteTakeover(request, rs.getString(6), rs.getDouble(7), (Double) rs.getObject(8));
                 }
                 return Optional.of(new ChunkLease(request.jobId(), request.chunkNo(), token, ChunkStore.key(rs.getString(1)),
                         ChunkStore.key(rs.getString(2)), ChunkStore.key(rs.getString(3)), rs.getBoolean(4)));
             }
         }
+    }
+
+    /** A job event: the chunk moved on from a worker whose lease expired (it died, or stalled past its lease). */
+    private void noteTakeover(ChunkRequest request, String from, double expiredSeconds, Double heartbeatAge) {
+        String worker = heartbeatAge == null || heartbeatAge > 30 ? "no heartbeat from it for "
+                + (heartbeatAge == null ? "a while (it stopped)" : Math.round(heartbeatAge) + " s") : "it still heartbeats: stalled?";
+        new JobStore(dataSource).note(request.jobId(), "lease", "worker " + owner, String.format(java.util.Locale.ROOT,
+                "chunk %d taken over from worker %s: its lease expired %.1f s ago; %s", request.chunkNo(), from, expiredSeconds, worker));
     }
 
     /**

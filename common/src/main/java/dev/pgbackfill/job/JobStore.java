@@ -212,6 +212,24 @@ public class JobStore {
         return out;
     }
 
+    /**
+     * Records an event that changes no state (kind {@code lease} or {@code coordinator}): who took over a chunk or the
+     * monitor, and why. Best effort: an event that cannot be written is not worth failing the work for.
+     */
+    public void note(long jobId, String kind, String actor, String reason) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("""
+                INSERT INTO pgbackfill.job_event (job_id, kind, from_state, to_state, actor, reason)
+                SELECT id, ?, state, state, ?, ? FROM pgbackfill.job WHERE id = ?""")) {
+            ps.setString(1, kind);
+            ps.setString(2, actor);
+            ps.setString(3, reason);
+            ps.setLong(4, jobId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            org.slf4j.LoggerFactory.getLogger(JobStore.class).debug("job {}: event not recorded: {}", jobId, e.toString());
+        }
+    }
+
     /** How often the final verification of a job has reopened chunks since it was launched or last resumed. */
     public int verifyRounds(Connection c, long jobId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT verify_rounds FROM pgbackfill.job WHERE id = ?")) {

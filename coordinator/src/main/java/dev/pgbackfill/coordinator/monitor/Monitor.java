@@ -46,6 +46,8 @@ public final class Monitor implements AutoCloseable {
     private final ChunkDoneListener chunkDone;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private long lastSampleNanos;
+    /** Whether this coordinator's monitor held the leadership at its last tick (a change is a job event). */
+    private boolean leading;
 
     public Monitor(DataSource dataSource, Parts parts, Duration tick, Duration sampleEvery) {
         this.dataSource = dataSource;
@@ -87,9 +89,14 @@ public final class Monitor implements AutoCloseable {
         boolean sample = System.nanoTime() - lastSampleNanos >= sampleEvery.toNanos();
         try (Connection c = dataSource.getConnection()) {
             if (!Leadership.tryAcquire(c)) {
+                leading = false;
                 return;
             }
             try {
+                if (!leading) {
+                    noteLeadership();
+                    leading = true;
+                }
                 c.setAutoCommit(false);
                 failAbandonedPlanning(c);
                 monitorRunningJobs(c, sample);
@@ -105,6 +112,23 @@ public final class Monitor implements AutoCloseable {
         }
         if (sample) {
             lastSampleNanos = System.nanoTime();
+        }
+    }
+
+    /** A coordinator started, or took over from another: each running job's history says which one now watches it. */
+    private void noteLeadership() {
+        String me = "coordinator " + ProcessHandle.current().pid() + "@" + host();
+        for (long jobId : parts.jobs().idsIn(JobState.RUNNING, JobState.PAUSED)) {
+            parts.jobs().note(jobId, "coordinator", me, me + " runs the monitor (a coordinator started or took over)");
+        }
+        log.info("{} runs the monitor", me);
+    }
+
+    private static String host() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "unknown-host";
         }
     }
 
