@@ -13,6 +13,12 @@ public final class WorkerMetrics {
 
     public WorkerMetrics(MeterRegistry registry) {
         this.registry = registry;
+        retries(); // present at zero from the start, so dashboards and alerts see the series before the first retry
+    }
+
+    private Counter retries() {
+        return Counter.builder("pgbackfill.batch.retries").description("batches retried after a transient error (serialization, deadlock, connection)")
+                .register(registry);
     }
 
     public MeterRegistry registry() {
@@ -30,14 +36,16 @@ public final class WorkerMetrics {
     }
 
     public void retry() {
-        registry.counter("pgbackfill.batch.retries").increment();
+        retries().increment();
     }
 
     public void timeout(long jobId) {
-        registry.counter("pgbackfill.batch.timeouts", "job", Long.toString(jobId)).increment();
+        Counter.builder("pgbackfill.batch.timeouts").description("batches that hit lock_timeout or statement_timeout and were retried smaller")
+                .tag("job", Long.toString(jobId)).register(registry).increment();
     }
 
     public void stuck(long jobId, long rows) {
-        registry.counter("pgbackfill.rows.stuck", "job", Long.toString(jobId)).increment(rows);
+        Counter.builder("pgbackfill.rows.stuck").description("rows that stayed locked by other sessions through every sweep")
+                .tag("job", Long.toString(jobId)).register(registry).increment(rows);
     }
 }

@@ -27,14 +27,16 @@ public final class JobMetrics {
 
     public void bind(MeterRegistry meterRegistry) {
         this.registry = meterRegistry;
-        signal(meterRegistry, "pgbackfill.health.replica.lag.seconds", HealthMonitor.Signals::replicaLagSeconds);
-        signal(meterRegistry, "pgbackfill.health.wal.retained.mb", HealthMonitor.Signals::walRetainedMb);
-        signal(meterRegistry, "pgbackfill.health.lock.waiters", HealthMonitor.Signals::lockWaiters);
-        signal(meterRegistry, "pgbackfill.health.active.connections", HealthMonitor.Signals::activeConnections);
+        signal(meterRegistry, "pgbackfill.health.replica.lag.seconds", "replay lag of the slowest standby", HealthMonitor.Signals::replicaLagSeconds);
+        signal(meterRegistry, "pgbackfill.health.wal.retained.mb", "WAL held by the most demanding replication slot",
+                HealthMonitor.Signals::walRetainedMb);
+        signal(meterRegistry, "pgbackfill.health.lock.waiters", "application sessions waiting on locks that pgbackfill holds",
+                HealthMonitor.Signals::lockWaiters);
+        signal(meterRegistry, "pgbackfill.health.active.connections", "active client sessions", HealthMonitor.Signals::activeConnections);
     }
 
-    private void signal(MeterRegistry r, String name, ToDoubleFunction<HealthMonitor.Signals> value) {
-        Gauge.builder(name, health, h -> h.last() == null ? 0 : value.applyAsDouble(h.last())).register(r);
+    private void signal(MeterRegistry r, String name, String help, ToDoubleFunction<HealthMonitor.Signals> value) {
+        Gauge.builder(name, health, h -> h.last() == null ? 0 : value.applyAsDouble(h.last())).description(help + " (read by the monitor)").register(r);
     }
 
     /** Reads the job's status into its gauges, registering them the first time. */
@@ -43,14 +45,24 @@ public final class JobMetrics {
         if (r == null) {
             return;
         }
-        if (metered.put(jobId, jobs.status(jobId)) == null) {
-            job(r, "pgbackfill.job.rows.done", jobId, JobStatus::rowsDone);
-            job(r, "pgbackfill.job.rows.estimated", jobId, JobStatus::rowsEstimated);
-            job(r, "pgbackfill.job.rows.per.second", jobId, JobStatus::rowsPerSecond);
-            job(r, "pgbackfill.job.stuck.rows", jobId, JobStatus::stuckRows);
-            job(r, "pgbackfill.job.chunks.running", jobId, JobStatus::chunksRunning);
-            job(r, "pgbackfill.job.throttled", jobId, s -> s.throttleReason() == null ? 0 : 1);
+        JobStatus status = jobs.status(jobId);
+        if (metered.put(jobId, status) == null) {
+            String table = status.table();
+            job(r, "pgbackfill.job.rows.done", "rows the job has changed", jobId, table, JobStatus::rowsDone);
+            job(r, "pgbackfill.job.rows.estimated", "rows the job is expected to change", jobId, table, JobStatus::rowsEstimated);
+            job(r, "pgbackfill.job.rows.per.second", "rows changed per second over the last 30 s", jobId, table, JobStatus::rowsPerSecond);
+            job(r, "pgbackfill.job.stuck.rows", "rows left locked by other sessions after every sweep", jobId, table, JobStatus::stuckRows);
+            job(r, "pgbackfill.job.chunks.running", "chunks being worked now", jobId, table, JobStatus::chunksRunning);
+            job(r, "pgbackfill.job.throttled", "1 while a throttle or health reason slows the job", jobId, table,
+                    s -> s.throttleReason() == null ? 0 : 1);
+            job(r, "pgbackfill.job.state", "0 planning, 1 running, 2 paused, 3 succeeded, 4 failed, 5 cancelled", jobId, table,
+                    s -> s.state().ordinal());
         }
+    }
+
+    /** Whether the job has its gauges yet. */
+    public boolean tracks(long jobId) {
+        return registry == null || metered.containsKey(jobId);
     }
 
     /** Refreshes every job metered so far, so finished jobs keep their final values. */
@@ -60,7 +72,9 @@ public final class JobMetrics {
         }
     }
 
-    private void job(MeterRegistry r, String name, long jobId, ToDoubleFunction<JobStatus> value) {
-        Gauge.builder(name, metered, m -> value.applyAsDouble(m.get(jobId))).tag("job", Long.toString(jobId)).register(r);
+    /** Tagged with the job and its table: one series per job, so cardinality grows with jobs, not with rows or chunks. */
+    private void job(MeterRegistry r, String name, String help, long jobId, String table, ToDoubleFunction<JobStatus> value) {
+        Gauge.builder(name, metered, m -> value.applyAsDouble(m.get(jobId))).description(help).tag("job", Long.toString(jobId)).tag("table", table)
+                .register(r);
     }
 }

@@ -166,7 +166,9 @@ public final class Monitor implements AutoCloseable {
         parts.republisher().publishDue(jobId);
         if (sample) {
             parts.sampler().sample(c, jobId);
-            parts.metrics().refresh(jobId);
+        }
+        if (sample || !parts.metrics().tracks(jobId)) {
+            parts.metrics().refresh(jobId); // a job gets its gauges at its first tick, however short it runs
         }
         parts.verifier().completeIfFinished(c, jobId);
         return signals;

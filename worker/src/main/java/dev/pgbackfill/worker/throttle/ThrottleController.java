@@ -52,7 +52,9 @@ public final class ThrottleController implements Throttle {
     }
 
     private void countWait(long jobId, ThrottleReason.Kind kind) {
-        metrics.counter("pgbackfill.throttle.waits", "job", Long.toString(jobId), "reason", kind.tag()).increment();
+        io.micrometer.core.instrument.Counter.builder("pgbackfill.throttle.waits")
+                .description("times a batch waited for the throttle, by reason: rate, schedule or health")
+                .tag("job", Long.toString(jobId)).tag("reason", kind.tag()).register(metrics).increment();
     }
 
     private final class PerChunk implements ChunkThrottle {
