@@ -28,9 +28,10 @@ public final class EmbeddedKafka implements AutoCloseable {
                 "offsets.topic.num.partitions", "4",
                 "log.flush.interval.messages", "1000000"));
         broker.brokerProperties(props);
-        // Kafka's storage formatter prints to System.out; keep stdout for the command's own results.
+        // Kafka's storage formatter prints its bootstrap metadata to System.out: noise for an operator (a failure is an
+        // exception all the same), and stdout is kept for the command's own results
         java.io.PrintStream stdout = System.out;
-        System.setOut(System.err);
+        System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         try {
             broker.afterPropertiesSet();
         } finally {

@@ -62,8 +62,12 @@ public class CoordinatorApplication {
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("server.port", port);
         props.put("spring.main.banner-mode", "off");
+        props.put("spring.main.log-startup-info", "false"); // the command prints one "coordinator ready" line instead
         props.put("management.endpoints.web.exposure.include", "health,prometheus");
         props.put("management.endpoint.health.probes.enabled", "true");
+        // set explicitly: the API description is part of the product (springdoc warns on every start when left to its default)
+        props.put("springdoc.api-docs.enabled", "true");
+        props.put("springdoc.swagger-ui.enabled", "true");
         props.putAll(extra);
         return new SpringApplicationBuilder(CoordinatorApplication.class)
                 .properties(props)
