@@ -7,8 +7,9 @@ import java.util.Locale;
 import java.util.function.Supplier;
 
 /**
- * A service started while PostgreSQL or Kafka is down waits for it instead of exiting: the attempt is repeated with a
- * growing pause (1 s, doubling, at most 30 s), one line per attempt. Only "unreachable" is retried; a wrong URL, bad
+ * A service started while PostgreSQL or Kafka is down waits for it instead of exiting, and {@code status --watch} rides
+ * through a coordinator restart: the attempt is repeated with a growing pause (1 s, doubling, at most 30 s), one line
+ * per attempt. Only "unreachable" is retried; a wrong URL, bad
  * credentials or a missing database are the operator's to fix and end at once.
  */
 final class StartupRetry {

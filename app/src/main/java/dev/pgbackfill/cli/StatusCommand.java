@@ -19,8 +19,12 @@ public final class StatusCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON: one object for a job, an array for all jobs.")
     boolean json;
 
-    @Option(names = "--watch", description = "Refresh every second until the job finishes.")
+    @Option(names = "--watch", description = "Refresh every second until the job finishes; exit 0 when it SUCCEEDED, 1 when it FAILED or was CANCELLED.")
     boolean watch;
+
+    @Option(names = "--watch-retry-seconds", defaultValue = "600",
+            description = "With --watch: how long to keep trying a coordinator that stopped answering (a restart) before exiting 3 (default ${DEFAULT-VALUE}).")
+    int watchRetrySeconds;
 
     @Mixin
     ApiOptions api;
@@ -43,7 +47,8 @@ public final class StatusCommand implements Callable<Integer> {
         }
         boolean tty = System.console() != null;
         while (true) {
-            JobStatus s = Json.MAPPER.treeToValue(client.get("/api/jobs/" + job), JobStatus.class);
+            JobStatus s = Json.MAPPER.treeToValue(watch ? StartupRetry.until("the coordinator", () -> client.get("/api/jobs/" + job),
+                    java.time.Duration.ofSeconds(Math.max(1, watchRetrySeconds)), System.err) : client.get("/api/jobs/" + job), JobStatus.class);
             if (json) {
                 System.out.println(Json.write(s));
             } else if (watch && tty) {
@@ -56,7 +61,7 @@ public final class StatusCommand implements Callable<Integer> {
                 if (watch && tty && !json) {
                     System.out.println();
                 }
-                return 0;
+                return watch && s.state().isTerminal() && s.state() != dev.pgbackfill.job.JobState.SUCCEEDED ? 1 : 0;
             }
             Thread.sleep(1_000);
         }

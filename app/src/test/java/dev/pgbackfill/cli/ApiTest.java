@@ -155,6 +155,27 @@ class ApiTest {
     }
 
     @Test
+    void statusWatchExitsWithTheJobsOutcome() throws Exception {
+        HttpResponse<String> launched = call("POST", "/api/jobs", OPERATOR, "{\"table\":\"items\",\"set\":[\"b = a + 5\"]}");
+        String id = String.valueOf(Json.read(launched.body(), Map.class).get("id"));
+        call("POST", "/api/jobs/" + id + "/cancel", OPERATOR, "{\"reason\": \"test\"}");
+
+        CliTest.Result watched = CliTest.cli("status", id, "--watch", "--url", base, "--token", VIEWER);
+
+        assertThat(watched.exit()).as(watched.err()).isEqualTo(1);
+        assertThat(watched.out()).contains("CANCELLED");
+    }
+
+    @Test
+    void statusWatchKeepsTryingACoordinatorThatStoppedAnsweringThenSaysSo() {
+        CliTest.Result watched = CliTest.cli("status", "1", "--watch", "--url", "http://127.0.0.1:1", "--token", VIEWER, "--watch-retry-seconds", "2");
+
+        assertThat(watched.exit()).isEqualTo(3);
+        assertThat(watched.err()).contains("pgbackfill: waiting for the coordinator: cannot reach the coordinator at http://127.0.0.1:1")
+                .contains("trying again in 1 s");
+    }
+
+    @Test
     void malformedJsonIs400() throws Exception {
         assertThat(call("POST", "/api/jobs", OPERATOR, "{\"table\": ").statusCode()).isEqualTo(400);
     }
