@@ -99,6 +99,12 @@ public final class BatchSql {
                 + " ORDER BY " + keyOrder + " LIMIT ?";
     }
 
+    /** Read-only: one row when the row with this key (parameters: its key) still matches the predicate. */
+    public String stillMatches() {
+        return "SELECT 1 FROM " + fromClause() + " WHERE " + keyTuple() + " = " + paramTuple() + (spec.hasJoin() ? " AND (" + spec.join() + ")" : "")
+                + " AND (" + spec.predicate() + ") LIMIT 1";
+    }
+
     /**
      * Read-only: whether any row on a range of the table's pages still matches the predicate, as a TID range scan
      * (PostgreSQL 14+): a sequential read of those pages, no index, whatever the key. Parameters: the first page's

@@ -37,6 +37,14 @@ class SpecValidationTest {
                 INSERT INTO users SELECT g, 'U' || g || '@x', NULL, g FROM generate_series(1, 100) g;
                 INSERT INTO x VALUES (1);
                 CREATE TABLE lookup (id bigint PRIMARY KEY, x int);
+                CREATE TABLE trig_bad (id bigint PRIMARY KEY, b int);
+                INSERT INTO trig_bad SELECT g FROM generate_series(1, 10) g;
+                CREATE FUNCTION trig_bad_nullify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.b := NULL; RETURN NEW; END $$;
+                CREATE TRIGGER trig_bad_nullify BEFORE UPDATE ON trig_bad FOR EACH ROW EXECUTE FUNCTION trig_bad_nullify();
+                CREATE TABLE trig_ok (id bigint PRIMARY KEY, b int, touched timestamptz);
+                INSERT INTO trig_ok SELECT g FROM generate_series(1, 10) g;
+                CREATE FUNCTION trig_ok_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.touched := now(); RETURN NEW; END $$;
+                CREATE TRIGGER trig_ok_touch BEFORE UPDATE ON trig_ok FOR EACH ROW EXECUTE FUNCTION trig_ok_touch();
                 CREATE VIEW users_v AS SELECT * FROM users;
                 CREATE MATERIALIZED VIEW users_mv AS SELECT id, n FROM users;""");
     }
@@ -81,6 +89,8 @@ class SpecValidationTest {
                         InvalidExpressionException.class, "give --where that selects only rows still to do"),
                 Arguments.of(BackfillSpec.on("users").set("n = l.x + (SELECT count(*) FROM x)").from("lookup l", "l.id = t.id").build(),
                         InvalidExpressionException.class, "give --where that selects only rows still to do"),
+                Arguments.of(spec("trig_bad", "b = 1"), InvalidInputException.class,
+                        "trigger trig_bad_nullify on \"public\".\"trig_bad\" rewrites what --set writes: the row with key [1] still matches"),
                 Arguments.of(spec("users_v", "n = 1"), InvalidInputException.class,
                         "--table \"users_v\" is a view: backfill the table it reads from (users); nothing was changed"),
                 Arguments.of(spec("users_mv", "n = 1"), InvalidInputException.class, "is a materialized view: backfill the tables it reads from"));
@@ -137,6 +147,14 @@ class SpecValidationTest {
 
         assertThat(r.derivedPredicate()).isFalse();
         assertThat(r.predicate()).isEqualTo("n IS NULL");
+    }
+
+    @Test
+    void aTriggerThatTouchesOtherColumnsIsFine() throws Exception {
+        ResolvedSpec r = validate(spec("trig_ok", "b = 1"));
+
+        assertThat(r.derivedPredicate()).isTrue();
+        assertThat(db.queryLong("SELECT count(*) FROM trig_ok WHERE b IS NOT NULL OR touched IS NOT NULL")).as("the trial was rolled back").isZero();
     }
 
     @Test

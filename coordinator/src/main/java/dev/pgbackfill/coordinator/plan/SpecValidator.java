@@ -60,6 +60,7 @@ public final class SpecValidator {
             ResolvedSpec result = new ResolvedSpec(table.name(), keys, resolved, spec.from(), spec.join(), predicate(spec, resolved, immutable),
                     immutable, spec.batchSizeOrDefault(), spec.chunkSize() == null ? 0 : spec.chunkSize());
             explain("set", "EXPLAIN " + new BatchSql(result).batch(false, false), true);
+            TriggerCheck.refuseRewritingTriggers(connection, result, table);
             return new Validated(result, table);
         } finally {
             connection.rollback();
