@@ -46,6 +46,19 @@ class DistributedBackfillTest {
     }
 
     @Test
+    void aSmallTableIsCutSoThatEveryWorkerGetsWork() throws Exception {
+        db.exec("CREATE TABLE small16k (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO small16k SELECT g, g FROM generate_series(1, 16000) g; "
+                + "ANALYZE small16k");
+        Audit.install(db, "small16k", "t.id");
+
+        JobStatus s = run(BackfillSpec.on("small16k").set("b = a + 3").build()); // the planner's own chunk size
+
+        assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(s.chunksTotal()).as("two chunks per live worker thread at least").isGreaterThanOrEqualTo(2 * cluster.workers.size());
+        assertThat(Audit.rowsNotUpdatedOnce(db, "small16k", "t.id")).isZero();
+    }
+
+    @Test
     void bigintKeyEveryRowChangedExactlyOnceByThreeWorkers() throws Exception {
         db.exec("CREATE TABLE big (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO big SELECT g, g FROM generate_series(1, 30000) g; ANALYZE big");
         Audit.install(db, "big", "t.id");

@@ -35,12 +35,41 @@ public final class Planner {
      * most 500k rows (a few seconds of work, so a dead worker's chunk is redone quickly).
      */
     public static long defaultChunkSize(long tableRows, int batchSize) {
-        return Math.max(20L * batchSize, Math.min(500_000L, tableRows / 32));
+        return defaultChunkSize(tableRows, batchSize, 0);
+    }
+
+    /**
+     * As above, and small enough that a table gives each of {@code workerThreads} at least two chunks where it has
+     * rows for that (each chunk still at least one batch): a 16 000-row table must not be one chunk for three workers.
+     */
+    public static long defaultChunkSize(long tableRows, int batchSize, int workerThreads) {
+        long size = Math.max(20L * batchSize, Math.min(500_000L, tableRows / 32));
+        if (workerThreads > 0) {
+            size = Math.min(size, Math.max(batchSize, (tableRows + 2L * workerThreads - 1) / (2L * workerThreads)));
+        }
+        return size;
+    }
+
+    /** Runner threads of the workers that heartbeat now: what a plan should give work to. */
+    private int liveWorkerThreads() throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT to_regclass('pgbackfill.worker') IS NOT NULL")) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return 0; // no control schema (a plan without pgbackfill installed, as in tests of the planner)
+                }
+            }
+            try (ResultSet rs = st.executeQuery(
+                    "SELECT coalesce(sum(threads), 0) FROM pgbackfill.worker WHERE heartbeat_at > now() - interval '30 seconds'")) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
     }
 
     public List<ChunkRange> plan(ResolvedSpec spec, TableInfo table) throws SQLException {
         long rows = tableRows(table);
-        long chunkSize = spec.chunkSize() > 0 ? spec.chunkSize() : defaultChunkSize(rows, spec.batchSize());
+        long chunkSize = spec.chunkSize() > 0 ? spec.chunkSize() : defaultChunkSize(rows, spec.batchSize(), liveWorkerThreads());
         if (rows <= chunkSize) {
             return List.of(new ChunkRange(null, null));
         }

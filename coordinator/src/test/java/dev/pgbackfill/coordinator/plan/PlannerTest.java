@@ -103,6 +103,13 @@ class PlannerTest {
     }
 
     @Test
+    void aSmallTableGivesEveryWorkerThreadTwoChunks() {
+        assertThat(Planner.defaultChunkSize(16_000, 1_000, 3)).isEqualTo(2_667); // 6 chunks, not one
+        assertThat(Planner.defaultChunkSize(1_000_000, 1_000, 4)).isEqualTo(31_250); // big tables: as without workers
+        assertThat(Planner.defaultChunkSize(500, 1_000, 8)).as("never below one batch").isEqualTo(1_000);
+    }
+
+    @Test
     void theDefaultChunkIsAThirtySecondOfTheTableWithinItsBounds() {
         assertThat(Planner.defaultChunkSize(0, 1_000)).isEqualTo(20_000);
         assertThat(Planner.defaultChunkSize(3_200_000, 1_000)).isEqualTo(100_000);
