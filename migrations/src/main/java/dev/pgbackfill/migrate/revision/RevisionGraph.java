@@ -169,15 +169,21 @@ public final class RevisionGraph {
 
     /** The branch of a revision: what it stands on (through down revisions) and what stands on it. */
     public Set<String> lineage(String id) {
+        Set<String> ids = below(get(id).id(), Revision::downRevisions);
+        descendants(id).forEach(r -> ids.add(r.id()));
+        return ids;
+    }
+
+    /** {@code start} and everything reachable from it through {@code edges} (down revisions, or all dependencies). */
+    private Set<String> below(String start, java.util.function.Function<Revision, List<String>> edges) {
         Set<String> ids = new LinkedHashSet<>();
-        Deque<String> todo = new ArrayDeque<>(List.of(get(id).id()));
+        Deque<String> todo = new ArrayDeque<>(List.of(start));
         while (!todo.isEmpty()) {
             String at = todo.pop();
             if (ids.add(at)) {
-                todo.addAll(byId.get(at).downRevisions());
+                todo.addAll(edges.apply(byId.get(at)));
             }
         }
-        descendants(id).forEach(r -> ids.add(r.id()));
         return ids;
     }
 
@@ -206,14 +212,7 @@ public final class RevisionGraph {
 
     /** The revision and everything it needs (down revisions and {@code depends_on}, transitively), parents first. */
     public List<Revision> upTo(String id) {
-        Set<String> needed = new LinkedHashSet<>();
-        Deque<String> todo = new ArrayDeque<>(List.of(get(id).id()));
-        while (!todo.isEmpty()) {
-            String at = todo.pop();
-            if (needed.add(at)) {
-                todo.addAll(byId.get(at).dependencies());
-            }
-        }
+        Set<String> needed = below(get(id).id(), Revision::dependencies);
         return order.stream().filter(r -> needed.contains(r.id())).toList();
     }
 
