@@ -46,8 +46,11 @@ public final class Monitor implements AutoCloseable {
     private final ChunkDoneListener chunkDone;
     private final AtomicBoolean wakePending = new AtomicBoolean();
     private long lastSampleNanos;
-    /** Whether this coordinator's monitor held the leadership at its last tick (a change is a job event). */
-    private boolean leading;
+    /**
+     * When this coordinator last held the leadership (0: never). Taking it after a minute or more without it is a job
+     * event; two coordinators that take turns tick by tick record it once each, not at every tick.
+     */
+    private long lastLedNanos;
 
     public Monitor(DataSource dataSource, Parts parts, Duration tick, Duration sampleEvery) {
         this.dataSource = dataSource;
@@ -89,14 +92,13 @@ public final class Monitor implements AutoCloseable {
         boolean sample = System.nanoTime() - lastSampleNanos >= sampleEvery.toNanos();
         try (Connection c = dataSource.getConnection()) {
             if (!Leadership.tryAcquire(c)) {
-                leading = false;
                 return;
             }
             try {
-                if (!leading) {
+                if (lastLedNanos == 0 || System.nanoTime() - lastLedNanos > TimeUnit.MINUTES.toNanos(1)) {
                     noteLeadership();
-                    leading = true;
                 }
+                lastLedNanos = System.nanoTime();
                 c.setAutoCommit(false);
                 failAbandonedPlanning(c);
                 monitorRunningJobs(c, sample);
