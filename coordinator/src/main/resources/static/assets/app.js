@@ -4,13 +4,16 @@ const tokenKey = 'pgbackfill.token';
 let role = null;          // 'viewer' or 'operator', from /api/me
 let timer = null;
 
-// Opening /#token=… stores the token for this session and takes it out of the address bar (and of the history).
-if (location.hash.startsWith('#token=')) {
-  let given = location.hash.substring(7);
+// Opening /#token=… (or a deep link such as /#/jobs/3?token=…) stores the token for this session and takes it out of
+// the address bar and of the history, keeping the page it points at.
+(function takeTokenFromAddress() {
+  const m = location.hash.match(/^#(\/[^?]*)?\??token=(.*)$/);
+  if (!m) return;
+  let given = m[2];
   try { given = decodeURIComponent(given); } catch (e) { /* not percent-encoded: take it as it is */ }
   sessionStorage.setItem(tokenKey, given);
-  history.replaceState(null, '', location.pathname + '#/');
-}
+  history.replaceState(null, '', location.pathname + '#' + (m[1] || '/'));
+})();
 
 let asked = false; // ask once per page load, not on every request
 
@@ -63,6 +66,17 @@ function eta(s) {
 
 const num = n => Math.round(n).toLocaleString('en-US');
 
+// Times with their zone, so operators in different places read the same instant.
+const when = iso => iso ? new Date(iso).toLocaleString(undefined, { timeZoneName: 'short' }) : '–';
+
+function elapsed(j) {
+  if (!j.startedAt) return '–';
+  const end = j.finishedAt ? Date.parse(j.finishedAt) : Date.now();
+  return eta(Math.max(0, Math.round((end - Date.parse(j.startedAt)) / 1000)));
+}
+
+const finished = j => ['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(j.state);
+
 function percent(j) {
   return j.rowsEstimated > 0 ? Math.min(100, 100 * j.rowsDone / j.rowsEstimated) : (j.state === 'SUCCEEDED' ? 100 : 0);
 }
@@ -73,8 +87,9 @@ function bar(pct, wide) {
   return b;
 }
 
+// Why the job goes slower or waits: only while it can still run (a finished job has no throttle to explain).
 function reasonOf(j) {
-  return (j.throttleReason || '') + (j.stuckRows ? ' stuck rows: ' + j.stuckRows : '') + (j.lastError && j.state === 'FAILED' ? ' ' + j.lastError : '');
+  return (finished(j) ? '' : (j.throttleReason || '')) + (j.stuckRows ? ' stuck rows: ' + j.stuckRows : '');
 }
 
 function actionButtons(j, after) {
@@ -102,10 +117,11 @@ async function jobsView(view) {
     el('td', {}, eta(j.etaSeconds)),
     el('td', {}, j.chunksDone + '/' + j.chunksTotal),
     el('td', { class: 'reason' }, reasonOf(j)),
+    el('td', { class: 'error-text' }, j.state === 'FAILED' ? (j.lastError || '') : ''),
     el('td', {}, actionButtons(j, refresh))));
   view.replaceChildren(el('table', { id: 'jobs' },
-    el('thead', {}, el('tr', {}, ['job', 'table', 'state', 'progress', 'rows/s', 'ETA', 'chunks', 'throttle', ''].map(h => el('th', {}, h)))),
-    el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colspan: 9, class: 'muted' }, 'no jobs yet')))));
+    el('thead', {}, el('tr', {}, ['job', 'table', 'state', 'progress', 'rows/s', 'ETA', 'chunks', 'throttle', 'error', ''].map(h => el('th', {}, h)))),
+    el('tbody', {}, rows.length ? rows : el('tr', {}, el('td', { colspan: 10, class: 'muted' }, 'no jobs yet')))));
 }
 
 function rateChart(samples) {
@@ -134,14 +150,32 @@ function rateChart(samples) {
   return svg;
 }
 
+const thresholds = [['replicaLagSeconds', 'replica lag (s)'], ['lockWaiters', 'lock waiters'],
+  ['activeConnections', 'active connections'], ['walRetainedMb', 'WAL retained (MB)']];
+const thresholdText = t => t ? [t.throttle ?? '', t.critical ?? ''].join(',').replace(/,$/, '') : '';
+
+function parseThreshold(text) {
+  if (!text) return undefined;
+  const [t, c] = text.split(',').map(x => x.trim());
+  return { throttle: t ? Number(t) : null, critical: c ? Number(c) : null };
+}
+
+function throttleSummary(s) {
+  return (s.rate ? 'rate ' + s.rate + ' rows/s' : 'no rate limit') + (s.schedule ? '; schedule ' + s.schedule : '')
+    + (s.sleepRatio ? '; sleep ratio ' + s.sleepRatio : '')
+    + thresholds.filter(([k]) => s[k]).map(([k, label]) => '; ' + label + ' ' + thresholdText(s[k])).join('');
+}
+
 function throttleForm(j, settings) {
   if (!operator()) {
-    return el('p', { class: 'muted' }, 'throttle: ' + (settings.rate ? settings.rate + ' rows/s' : 'no rate limit')
-      + (settings.schedule ? '; schedule ' + settings.schedule : '') + ' (viewer: read only)');
+    return el('p', { class: 'muted' }, 'throttle: ' + throttleSummary(settings) + ' (viewer: read only)');
   }
   const form = el('form', { class: 'throttle', id: 'throttle-form' },
     el('label', {}, 'rate (rows/s)', el('input', { name: 'rate', type: 'number', min: '1', step: 'any', placeholder: 'unlimited', value: settings.rate ?? '' })),
     el('label', {}, 'schedule', el('input', { name: 'schedule', placeholder: 'Mon-Fri 08:00-18:00 Europe/Berlin rate=2000; otherwise unlimited', value: settings.schedule ?? '' })),
+    el('label', {}, 'sleep ratio', el('input', { name: 'sleepRatio', type: 'number', min: '0', step: 'any', placeholder: '0', value: settings.sleepRatio ?? '' })),
+    thresholds.map(([k, label]) => el('label', {}, label + ' (throttle,critical)',
+      el('input', { name: k, placeholder: 'e.g. 5,30', value: thresholdText(settings[k]) }))),
     el('button', { type: 'submit' }, 'apply'),
     el('button', { type: 'button', onclick: async () => {
       try { await api('POST', '/api/jobs/' + j.id + '/throttle', { clear: true }); throttleStatus[j.id] = 'cleared'; editingThrottle = false; refresh(); }
@@ -149,17 +183,38 @@ function throttleForm(j, settings) {
     } }, 'clear'));
   form.onsubmit = async ev => {
     ev.preventDefault();
-    const rate = form.rate.value.trim(), schedule = form.schedule.value.trim();
-    const body = { clear: true };
+    // the form holds the whole throttle but the probe and batch bounds, which are kept as they are
+    const body = { clear: true, probe: settings.probe, probeThreshold: settings.probeThreshold, batchTargetMs: settings.batchTargetMs,
+      minBatch: settings.minBatch, maxBatch: settings.maxBatch };
+    const rate = form.rate.value.trim(), schedule = form.schedule.value.trim(), sleep = form.sleepRatio.value.trim();
     if (rate) body.rate = Number(rate);
     if (schedule) body.schedule = schedule;
+    if (sleep) body.sleepRatio = Number(sleep);
+    for (const [k] of thresholds) body[k] = parseThreshold(form[k].value.trim());
     try {
       const now = await api('POST', '/api/jobs/' + j.id + '/throttle', body);
-      throttleStatus[j.id] = 'saved: ' + (now.rate ? 'rate ' + now.rate + ' rows/s' : 'no rate limit') + (now.schedule ? '; schedule ' + now.schedule : '');
+      throttleStatus[j.id] = 'saved: ' + throttleSummary(now);
       editingThrottle = false; showError(''); refresh();
     } catch (e) { throttleStatus[j.id] = 'not saved: ' + e.message; showError(e.message); }
   };
   return form;
+}
+
+function specList(j) {
+  const s = j.spec;
+  if (!s) return el('p', { class: 'muted' }, 'no spec recorded');
+  const row = (name, ...value) => el('div', {}, el('dt', {}, name), el('dd', { dataset: { field: name } }, ...value));
+  const triggers = s.triggers.length ? 'fires for every backfilled row: ' + s.triggers.join(', ') : 'no trigger fires for backfilled rows';
+  return el('dl', { class: 'spec', id: 'job-spec' },
+    row('set', s.set.join('; ')),
+    row('where', s.where ?? '(derived) ' + s.predicate),
+    s.from ? row('from', s.from + ' join ' + s.join) : '',
+    row('key', s.key.join(', ')),
+    row('batch / chunk', s.batchSize + ' rows / ' + (s.chunkSize ? s.chunkSize + ' rows' : "planner's choice")),
+    row('triggers', triggers + (s.disableTriggers ? ' (--disable-triggers: ordinary triggers are off)' : '')),
+    s.partitions.length ? row('partitions', s.partitions.join(', ')) : '',
+    row('role', s.connectedAs ?? '–'),
+    j.rowsReswept ? row('re-swept', num(j.rowsReswept) + ' rows changed again after the final check reopened their chunk') : '');
 }
 
 let editingThrottle = false; // do not redraw the form under the operator's fingers
@@ -190,9 +245,13 @@ async function jobView(view, id) {
       el('div', {}, el('span', {}, 'ETA'), el('b', {}, eta(j.etaSeconds) || '–')),
       el('div', {}, el('span', {}, 'chunks'), el('b', {}, j.chunksDone + '/' + j.chunksTotal)),
       el('div', {}, el('span', {}, 'workers'), el('b', {}, j.workers)),
-      el('div', {}, el('span', {}, 'started'), el('b', {}, j.startedAt ? new Date(j.startedAt).toLocaleString() : '–'))),
+      el('div', {}, el('span', {}, 'started'), el('b', { id: 'job-started' }, when(j.startedAt))),
+      el('div', {}, el('span', {}, 'finished'), el('b', { id: 'job-finished' }, when(j.finishedAt))),
+      el('div', {}, el('span', {}, 'elapsed'), el('b', { id: 'job-elapsed' }, elapsed(j)))),
     el('p', { class: 'reason', id: 'job-reason' }, reasonOf(j)),
+    j.lastError ? el('p', { class: 'error-box', id: 'job-error' }, (j.state === 'FAILED' ? 'failed: ' : 'last error: ') + j.lastError) : '',
     el('div', { id: 'job-actions' }, actionButtons(j, refresh)),
+    el('h2', {}, 'Spec'), specList(j),
     el('h2', {}, 'Throttle'), form, el('p', { class: 'muted', id: 'throttle-status' }, throttleStatus[id] || ''),
     el('h2', {}, 'Rate, last hour'), rateChart(samples),
     el('h2', {}, 'Chunks'),
@@ -209,7 +268,7 @@ async function jobView(view, id) {
     el('table', { id: 'events' },
       el('thead', {}, el('tr', {}, ['at', 'kind', 'change', 'by', 'why'].map(h => el('th', {}, h)))),
       el('tbody', {}, events.slice().reverse().map(e => el('tr', {},
-        el('td', {}, new Date(e.at).toLocaleString()), el('td', {}, e.kind),
+        el('td', {}, when(e.at)), el('td', {}, e.kind),
         el('td', {}, (e.fromState ? e.fromState + ' → ' : '') + (e.toState || '')), el('td', {}, e.actor), el('td', {}, e.reason || ''))))));
 }
 
@@ -219,7 +278,9 @@ function workersTable(workers) {
     el('thead', {}, el('tr', {}, ['worker', 'host', 'pid', 'threads', 'chunks running', 'last heartbeat', ''].map(h => el('th', {}, h)))),
     el('tbody', {}, workers.map(w => el('tr', {},
       el('td', {}, w.id), el('td', {}, w.host), el('td', {}, w.pid), el('td', {}, w.threads), el('td', {}, w.chunksRunning),
-      el('td', {}, new Date(w.heartbeatAt).toLocaleTimeString()), el('td', { class: w.alive ? 'RUNNING' : 'FAILED' }, w.alive ? 'alive' : 'silent')))));
+      el('td', {}, when(w.heartbeatAt)),
+      el('td', { class: 'liveness ' + (w.alive ? 'RUNNING' : 'FAILED'), dataset: { alive: w.alive } },
+        w.alive ? 'alive' : 'dead: no heartbeat for ' + eta(Math.round((Date.now() - Date.parse(w.heartbeatAt)) / 1000)))))));
 }
 
 async function workersView(view) {

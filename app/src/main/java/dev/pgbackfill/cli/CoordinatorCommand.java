@@ -45,6 +45,11 @@ public final class CoordinatorCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Debug logs and stack traces.")
     boolean verbose;
 
+    @Option(names = "--probe-role", paramLabel = "ROLE", defaultValue = "${env:PGBACKFILL_PROBE_ROLE}",
+            description = "Run jobs' custom health probes as this role (SET LOCAL ROLE, in a READ ONLY transaction), so a probe can read "
+                    + "only what that role was granted; the coordinator's role must be a member of it. Env PGBACKFILL_PROBE_ROLE.")
+    String probeRole;
+
     @Mixin
     MigrationSources migrations;
 
@@ -68,11 +73,12 @@ public final class CoordinatorCommand implements Callable<Integer> {
         ChunkTopic topic = kafka.topic(bootstrap);
         topic.ensureExists();
         ChunkPublisher publisher = new ChunkPublisher(topic);
-        Coordinator coordinator = new Coordinator(dataSource, publisher, CoordinatorSettings.defaults());
+        Coordinator coordinator = new Coordinator(dataSource, publisher, CoordinatorSettings.defaults().withProbeRole(probeRole));
         coordinator.start();
         ConfigurableApplicationContext web = CoordinatorApplication.start(coordinator, tokens, port, Map.of(),
                 new MigrationCatalog(dataSource, revisions, migrations.scope));
-        System.err.println("pgbackfill: coordinator ready on http://127.0.0.1:" + port + " (dashboard /, API /api, metrics /actuator/prometheus)");
+        System.err.println("pgbackfill: coordinator ready on http://127.0.0.1:" + port + " (dashboard /, API /api, metrics /actuator/prometheus); "
+                + "database role " + Database.currentUser(dataSource) + (probeRole == null ? "" : ", probes as role " + probeRole));
 
         Shutdown.awaitThenClose(web, coordinator, publisher, embedded, dataSource);
         return 0;

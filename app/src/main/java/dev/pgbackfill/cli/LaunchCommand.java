@@ -19,6 +19,8 @@ public final class LaunchCommand implements Callable<Integer> {
         JsonNode status = api.client().post("/api/jobs", spec.spec());
         System.err.println("pgbackfill: launched job " + status.get("id").asLong() + " on " + status.get("table").asString()
                 + " (" + status.get("state").asString() + ")");
+        JobDetails.plan(dev.pgbackfill.job.Json.MAPPER.treeToValue(status, dev.pgbackfill.job.JobStatus.class)).stream()
+                .skip(1).forEach(System.err::println); // the triggers and partitions; the job line is above
         System.out.println(status.get("id").asLong());
         return 0;
     }

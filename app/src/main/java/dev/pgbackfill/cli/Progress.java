@@ -19,6 +19,9 @@ final class Progress {
             b.append("  ETA ").append(duration(s.etaSeconds()));
         }
         b.append(String.format(Locale.ROOT, "  chunks %d/%d", s.chunksDone(), s.chunksTotal()));
+        if (s.rowsReswept() > 0) {
+            b.append(String.format(Locale.ROOT, " (+%,d re-swept)", s.rowsReswept()));
+        }
         if (s.stuckRows() > 0) {
             b.append("  stuck rows ").append(s.stuckRows());
         }

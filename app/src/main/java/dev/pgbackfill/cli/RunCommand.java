@@ -54,6 +54,7 @@ public final class RunCommand implements Callable<Integer> {
             try (LocalCluster cluster = LocalCluster.start(database.dataSource(), kafka, db, workers, err)) {
                 long id = cluster.coordinator.launch(spec, "cli:" + System.getProperty("user.name"));
                 err.println("pgbackfill: job " + id + " launched on " + spec.table() + " with " + workers + " worker(s)");
+                JobDetails.plan(cluster.coordinator.status(id)).forEach(err::println);
                 s = cluster.await(id, p -> err.println(Progress.line(p)));
             }
         }

@@ -32,10 +32,15 @@ public final class SpecOptions {
     @Option(names = "--chunk-size", paramLabel = "ROWS", description = "Rows per chunk handed to a worker (default: chosen by the planner).")
     Long chunkSize;
 
+    @Option(names = "--disable-triggers", description = "Run batches with session_replication_role = replica: the table's ordinary "
+            + "triggers do not fire for backfilled rows (ALWAYS and REPLICA triggers still do). Needs the right to SET that parameter; "
+            + "refused when a column --set writes is part of a foreign key, whose checks it would skip.")
+    boolean disableTriggers;
+
     @picocli.CommandLine.Mixin
     ThrottleOptions throttle;
 
     BackfillSpec spec() {
-        return new BackfillSpec(table, set, where, from, join, key, batchSize, chunkSize, throttle.settings());
+        return new BackfillSpec(table, set, where, from, join, key, batchSize, chunkSize, throttle.settings(), disableTriggers ? Boolean.TRUE : null);
     }
 }

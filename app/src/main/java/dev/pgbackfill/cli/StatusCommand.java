@@ -56,6 +56,9 @@ public final class StatusCommand implements Callable<Integer> {
                 System.out.flush();
             } else {
                 System.out.println(Progress.line(s));
+                if (!watch) {
+                    JobDetails.all(s).forEach(System.out::println);
+                }
             }
             if (!watch || s.state().isTerminal()) {
                 if (watch && tty && !json) {

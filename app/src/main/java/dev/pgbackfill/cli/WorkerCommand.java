@@ -65,7 +65,8 @@ public final class WorkerCommand implements Callable<Integer> {
         Worker worker = new Worker(dataSource, kafka.topic(kafka.bootstrap),
                 WorkerSettings.defaults(threads).withLease(Duration.ofSeconds(leaseSeconds)).withLockTimeout(Duration.ofMillis(db.lockTimeoutMs)), registry);
         StartupRetry.until("Kafka", worker::start, wait, System.err);
-        System.err.println("pgbackfill: worker " + worker.id() + " started with " + threads + " thread(s), Kafka " + kafka.bootstrap);
+        System.err.println("pgbackfill: worker " + worker.id() + " started with " + threads + " thread(s), Kafka " + kafka.bootstrap
+                + ", database role " + Database.currentUser(dataSource));
         // running chunks stop after their batch and are released at their checkpoints
         Shutdown.awaitThenClose(worker, metrics == null ? null : () -> metrics.stop(0), dataSource);
         return 0;

@@ -195,7 +195,9 @@ class DistributedBackfillTest {
 
         assertThat(inserted.get()).isGreaterThan(0);
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
-        assertThat(s.rowsDone()).isEqualTo(20_000 + inserted.get());
+        // rows inserted into a chunk that had already finished are changed by its reopened pass: counted apart
+        assertThat(s.rowsDone() + s.rowsReswept()).isEqualTo(20_000 + inserted.get());
+        assertThat(s.rowsDone()).isBetween(20_000L, 20_000 + inserted.get());
         assertThat(db.queryLong("SELECT count(*) FROM ins WHERE b IS DISTINCT FROM a + 7")).isZero();
         assertThat(Audit.rowsNotUpdatedOnce(db, "ins", "t.id")).isZero();
     }

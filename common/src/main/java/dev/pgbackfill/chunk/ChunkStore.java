@@ -46,7 +46,8 @@ public final class ChunkStore {
             SELECT count(*) FILTER (WHERE state IN %s), coalesce(sum(stuck_rows) FILTER (WHERE state = %s), 0)
               FROM pgbackfill.chunk WHERE job_id = ?""".formatted(ChunkState.sqlList(PENDING, RUNNING), STUCK.sql());
     private static final String REOPEN = """
-            UPDATE pgbackfill.chunk SET state = %s, cursor = lo, published_at = NULL, finished_at = NULL, updated_at = now()
+            UPDATE pgbackfill.chunk SET state = %s, cursor = lo, reopened = true, published_at = NULL, finished_at = NULL,
+                   updated_at = now()
              WHERE job_id = ? AND chunk_no = ANY (?) AND state = %s""".formatted(PENDING.sql(), DONE.sql());
 
     /** Inserts a freshly planned job's chunks, numbered from 0, each with its cursor at its lower bound. */

@@ -98,19 +98,22 @@ public final class LeaseStore {
         try (PreparedStatement ps = c.prepareStatement("""
                 WITH j AS (SELECT state FROM pgbackfill.job WHERE id = ? FOR SHARE)
                 UPDATE pgbackfill.chunk c
-                   SET cursor = coalesce(?::jsonb, c.cursor), rows_done = c.rows_done + ?, batches = c.batches + 1, skipped = c.skipped OR ?,
+                   SET cursor = coalesce(?::jsonb, c.cursor), batches = c.batches + 1, skipped = c.skipped OR ?,
+                       rows_done = c.rows_done + CASE WHEN c.reopened THEN 0 ELSE ?::bigint END,
+                       rows_reswept = c.rows_reswept + CASE WHEN c.reopened THEN ?::bigint ELSE 0 END,
                        lease_expires_at = now() + ? * interval '1 millisecond', updated_at = now()
                   FROM j
                  WHERE c.job_id = ? AND c.chunk_no = ? AND c.lease_token = ?
              RETURNING j.state""")) {
             ps.setLong(1, lease.jobId());
             ps.setString(2, cursor == null ? null : Json.write(cursor));
-            ps.setLong(3, rows);
-            ps.setBoolean(4, skipLocked);
-            ps.setLong(5, leaseDuration.toMillis());
-            ps.setLong(6, lease.jobId());
-            ps.setInt(7, lease.chunkNo());
-            ps.setObject(8, lease.token());
+            ps.setBoolean(3, skipLocked);
+            ps.setLong(4, rows);
+            ps.setLong(5, rows);
+            ps.setLong(6, leaseDuration.toMillis());
+            ps.setLong(7, lease.jobId());
+            ps.setInt(8, lease.chunkNo());
+            ps.setObject(9, lease.token());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     throw new LeaseLostException(lease);

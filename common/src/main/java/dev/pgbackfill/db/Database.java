@@ -57,6 +57,21 @@ public final class Database {
         }
     }
 
+    /**
+     * The role the pool's connections run as, and where: {@code app_rw@db1 on pg.internal:5432}. Printed when a
+     * service starts, because which user connected (the URL's user=, --db-user, PGUSER, the OS user) is easy to get wrong.
+     */
+    public static String currentUser(javax.sql.DataSource dataSource) {
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT current_user || '@' || current_database() || coalesce(' on '"
+                     + " || host(inet_server_addr()) || ':' || inet_server_port(), ' on a local socket')")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            return "(unknown: " + e.getMessage() + ")";
+        }
+    }
+
     /** The URL's user= and --db-user: which one would connect is the driver's choice, so both may not be given. */
     private static void refuseTwoUsers(DbConfig config) {
         String urlUser = config.urlParameter("user");

@@ -19,9 +19,12 @@ import java.util.List;
  * @param batchSize rows per batch (one transaction)
  * @param chunkSize rows per chunk (one unit of work for a worker); null lets the planner choose
  * @param throttle  initial throttle settings (rate, schedule, health thresholds…); null for none
+ * @param disableTriggers run batches with {@code session_replication_role = replica}, so the table's ordinary
+ *                  triggers do not fire for backfilled rows (needs the right to SET that parameter)
  */
 public record BackfillSpec(String table, List<String> set, @Nullable String where, @Nullable String from, @Nullable String join,
-                           @Nullable String key, @Nullable Integer batchSize, @Nullable Long chunkSize, @Nullable ThrottleSettings throttle) {
+                           @Nullable String key, @Nullable Integer batchSize, @Nullable Long chunkSize, @Nullable ThrottleSettings throttle,
+                           @Nullable Boolean disableTriggers) {
 
     public static final int DEFAULT_BATCH_SIZE = 1_000;
     public static final int MAX_BATCH_SIZE = 100_000;
@@ -31,7 +34,12 @@ public record BackfillSpec(String table, List<String> set, @Nullable String wher
     }
 
     public BackfillSpec(String table, List<String> set, String where, String from, String join, String key, Integer batchSize, Long chunkSize) {
-        this(table, set, where, from, join, key, batchSize, chunkSize, null);
+        this(table, set, where, from, join, key, batchSize, chunkSize, null, null);
+    }
+
+    public BackfillSpec(String table, List<String> set, String where, String from, String join, String key, Integer batchSize, Long chunkSize,
+                        ThrottleSettings throttle) {
+        this(table, set, where, from, join, key, batchSize, chunkSize, throttle, null);
     }
 
     /** Starts a spec for {@code table}: {@code BackfillSpec.on("users").set("email_new = lower(email)").batchSize(500).build()}. */
@@ -41,7 +49,7 @@ public record BackfillSpec(String table, List<String> set, @Nullable String wher
 
     /** The same spec on another table (e.g. the name qualified as the catalog resolves it). */
     public BackfillSpec withTable(String other) {
-        return new BackfillSpec(other, set, where, from, join, key, batchSize, chunkSize, throttle);
+        return new BackfillSpec(other, set, where, from, join, key, batchSize, chunkSize, throttle, disableTriggers);
     }
 
     /** Builds a {@link BackfillSpec} field by field; unset fields keep their defaults (null). */
@@ -55,6 +63,7 @@ public record BackfillSpec(String table, List<String> set, @Nullable String wher
         private Integer batchSize;
         private Long chunkSize;
         private ThrottleSettings throttle;
+        private Boolean disableTriggers;
 
         private Builder(String table) {
             this.table = table;
@@ -101,13 +110,23 @@ public record BackfillSpec(String table, List<String> set, @Nullable String wher
             return this;
         }
 
+        /** {@code --disable-triggers}: the table's ordinary triggers do not fire for backfilled rows. */
+        public Builder disableTriggers() {
+            this.disableTriggers = true;
+            return this;
+        }
+
         public BackfillSpec build() {
-            return new BackfillSpec(table, set, where, from, join, key, batchSize, chunkSize, throttle);
+            return new BackfillSpec(table, set, where, from, join, key, batchSize, chunkSize, throttle, disableTriggers);
         }
     }
 
     public ThrottleSettings throttleOrNone() {
         return throttle == null ? ThrottleSettings.NONE : throttle;
+    }
+
+    public boolean triggersDisabled() {
+        return Boolean.TRUE.equals(disableTriggers);
     }
 
     public int batchSizeOrDefault() {

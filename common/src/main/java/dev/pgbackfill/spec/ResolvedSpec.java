@@ -10,13 +10,20 @@ import java.util.List;
  * @param predicate        the SQL predicate rows must match to be updated (derived, the user's, or both)
  * @param derivedPredicate true when the predicate includes {@code IS DISTINCT FROM} terms, which make every
  *                         batch idempotent and the final sweep safe
+ * @param disableTriggers  every batch runs with {@code session_replication_role = replica}: only the table's
+ *                         ALWAYS and REPLICA triggers fire
  */
 public record ResolvedSpec(QualifiedName table, List<KeyColumn> keys, List<ResolvedAssignment> assignments,
                            String from, String join, String predicate, boolean derivedPredicate, int batchSize,
-                           long chunkSize) {
+                           long chunkSize, boolean disableTriggers) {
     public ResolvedSpec {
         keys = List.copyOf(keys);
         assignments = List.copyOf(assignments);
+    }
+
+    public ResolvedSpec(QualifiedName table, List<KeyColumn> keys, List<ResolvedAssignment> assignments, String from, String join,
+                        String predicate, boolean derivedPredicate, int batchSize, long chunkSize) {
+        this(table, keys, assignments, from, join, predicate, derivedPredicate, batchSize, chunkSize, false);
     }
 
     public boolean hasJoin() {

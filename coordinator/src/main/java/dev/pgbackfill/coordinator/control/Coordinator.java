@@ -2,6 +2,7 @@ package dev.pgbackfill.coordinator.control;
 
 import dev.pgbackfill.chunk.ChunkStore;
 import dev.pgbackfill.coordinator.health.HealthGate;
+import dev.pgbackfill.coordinator.health.Probe;
 import dev.pgbackfill.coordinator.monitor.Monitor;
 import dev.pgbackfill.coordinator.monitor.ProgressSampler;
 import dev.pgbackfill.coordinator.publish.ChunkPublisher;
@@ -31,7 +32,7 @@ public final class Coordinator implements AutoCloseable {
     public Coordinator(DataSource dataSource, ChunkPublisher publisher, CoordinatorSettings settings) {
         JobStore jobs = new JobStore(dataSource);
         ChunkStore chunks = new ChunkStore();
-        HealthGate health = new HealthGate(jobs);
+        HealthGate health = new HealthGate(jobs, new Probe(settings.probeRole()));
         Republisher republisher = new Republisher(dataSource, chunks, publisher, settings.republishPending());
         ProgressSampler sampler = new ProgressSampler();
         this.metrics = new JobMetrics(jobs, health);

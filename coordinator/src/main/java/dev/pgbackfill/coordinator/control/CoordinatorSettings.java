@@ -1,6 +1,7 @@
 package dev.pgbackfill.coordinator.control;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * @param tick              how often the monitor republishes, samples and completes jobs
@@ -8,9 +9,19 @@ import java.time.Duration;
  *                          records, or a busy consumer sitting on it)
  * @param sampleEvery       how often a job's progress is sampled for rates and the rate chart
  * @param maxVerifyRounds   how often a finished job may reopen chunks because rows still match its predicate
+ * @param probeRole         the role custom health probes run as ({@code --probe-role}); null: the coordinator's own
  */
-public record CoordinatorSettings(Duration tick, Duration republishPending, Duration sampleEvery, int maxVerifyRounds) {
+public record CoordinatorSettings(Duration tick, Duration republishPending, Duration sampleEvery, int maxVerifyRounds,
+                                  @Nullable String probeRole) {
+    public CoordinatorSettings(Duration tick, Duration republishPending, Duration sampleEvery, int maxVerifyRounds) {
+        this(tick, republishPending, sampleEvery, maxVerifyRounds, null);
+    }
+
     public static CoordinatorSettings defaults() {
         return new CoordinatorSettings(Duration.ofMillis(200), Duration.ofMinutes(2), Duration.ofSeconds(2), 10);
+    }
+
+    public CoordinatorSettings withProbeRole(@Nullable String role) {
+        return new CoordinatorSettings(tick, republishPending, sampleEvery, maxVerifyRounds, role == null || role.isBlank() ? null : role);
     }
 }

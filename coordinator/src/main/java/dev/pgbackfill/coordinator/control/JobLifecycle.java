@@ -3,7 +3,6 @@ package dev.pgbackfill.coordinator.control;
 import dev.pgbackfill.chunk.ChunkRange;
 import dev.pgbackfill.chunk.ChunkStore;
 import dev.pgbackfill.coordinator.health.HealthGate;
-import dev.pgbackfill.coordinator.health.HealthMonitor;
 import dev.pgbackfill.coordinator.plan.Planner;
 import dev.pgbackfill.coordinator.plan.SpecValidator;
 import dev.pgbackfill.coordinator.publish.Republisher;
@@ -53,7 +52,7 @@ public final class JobLifecycle {
     /** Checks a spec against the catalog without creating anything; throws InvalidInputException when it is bad. */
     public ResolvedSpec validate(BackfillSpec spec) {
         try (Connection c = dataSource.getConnection()) {
-            return new SpecValidator(c).validate(spec).spec();
+            return new SpecValidator(c, health.probe()).validate(spec).spec();
         } catch (SQLException e) {
             throw DatabaseException.wrap("validating the spec", e);
         }
@@ -66,11 +65,11 @@ public final class JobLifecycle {
     public long launch(BackfillSpec spec, String actor) {
         long jobId;
         try (Connection c = dataSource.getConnection()) {
-            SpecValidator validator = new SpecValidator(c);
+            SpecValidator validator = new SpecValidator(c, health.probe());
             SpecValidator.Validated v = validator.validate(spec);
             long estimate = validator.estimateRows(v, spec);
             c.setAutoCommit(false);
-            jobId = jobs.create(c, spec, v.spec(), estimate, actor);
+            jobId = jobs.create(c, spec, v.spec(), v.plan(), estimate, actor);
             c.commit();
             int planned = plan(c, jobId, v, actor);
             log.info("job {} launched by {}: {} chunk(s) on {}", jobId, actor, planned, spec.table());
@@ -165,7 +164,7 @@ public final class JobLifecycle {
         ThrottleSettings next = current.merge(change).validated();
         if (next.probe() != null && (change != null && change.probe() != null)) {
             try (Connection c = dataSource.getConnection()) {
-                HealthMonitor.probe(c, next.probe());
+                health.probe().run(c, next.probe());
             } catch (SQLException e) {
                 throw DatabaseException.wrap("trying the probe", e);
             }

@@ -19,10 +19,17 @@ public final class HealthGate {
     private static final Logger log = LoggerFactory.getLogger(HealthGate.class);
 
     private final JobStore jobs;
+    private final Probe probe;
     private final AtomicReference<HealthMonitor.Signals> last = new AtomicReference<>();
 
-    public HealthGate(JobStore jobs) {
+    public HealthGate(JobStore jobs, Probe probe) {
         this.jobs = jobs;
+        this.probe = probe;
+    }
+
+    /** How custom probes run here (as which role). */
+    public Probe probe() {
+        return probe;
     }
 
     /** Reads the database's health signals (once per monitor tick for every job). */
@@ -39,16 +46,16 @@ public final class HealthGate {
 
     /** Judges a job's health against its thresholds and records the verdict; true when a critical signal paused it. */
     public boolean pausedByHealth(Connection c, long jobId, ThrottleSettings throttle, HealthMonitor.Signals signals) {
-        Double probe = null;
+        Double probed = null;
         if (throttle.probe() != null) {
             try {
-                probe = HealthMonitor.probe(c, throttle.probe());
+                probed = probe.run(c, throttle.probe());
             } catch (InvalidInputException e) {
                 jobs.setHealth(jobId, "throttled: " + e.getMessage());
                 return false;
             }
         }
-        HealthMonitor.Verdict verdict = HealthMonitor.judge(throttle, signals, probe);
+        HealthMonitor.Verdict verdict = HealthMonitor.judge(throttle, signals, probed);
         if (verdict.critical()) {
             jobs.setHealth(jobId, null);
             jobs.transition(jobId, JobState.PAUSED, "health", verdict.reason());

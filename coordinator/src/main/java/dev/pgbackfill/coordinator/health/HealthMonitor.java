@@ -1,12 +1,8 @@
 package dev.pgbackfill.coordinator.health;
 
-import dev.pgbackfill.error.InvalidInputException;
-import dev.pgbackfill.error.SqlErrors;
-import dev.pgbackfill.throttle.ProbeQuery;
 import dev.pgbackfill.throttle.Threshold;
 import dev.pgbackfill.throttle.ThrottleSettings;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -45,45 +41,6 @@ public final class HealthMonitor {
             rs.next();
             return new Signals(rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4));
         }
-    }
-
-    /**
-     * Runs a custom probe: one query ({@link ProbeQuery#check}) as a prepared statement in a READ ONLY transaction
-     * under a 2 s statement timeout, always rolled back; a boolean counts as 1 (true) or 0. Throws
-     * InvalidInputException when the probe is not one read-only query, fails or returns something else.
-     */
-    public static double probe(Connection c, String sql) {
-        String query = ProbeQuery.check(sql);
-        try {
-            boolean autocommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try (Statement st = c.createStatement()) {
-                st.execute("SET TRANSACTION READ ONLY");
-                st.execute("SET LOCAL statement_timeout = 2000");
-                try (PreparedStatement ps = c.prepareStatement(query); ResultSet rs = ps.executeQuery()) {
-                    return value(rs);
-                }
-            } finally {
-                c.rollback();
-                c.setAutoCommit(autocommit);
-            }
-        } catch (SQLException e) {
-            throw new InvalidInputException("probe", "--probe failed: " + SqlErrors.firstLine(e.getMessage()) + " [SQLSTATE " + e.getSQLState() + "]");
-        }
-    }
-
-    private static double value(ResultSet rs) throws SQLException {
-        if (!rs.next()) {
-            throw new InvalidInputException("probe", "--probe returned no row; it must return one number or boolean");
-        }
-        Object v = rs.getObject(1);
-        if (v instanceof Boolean b) {
-            return b ? 1 : 0;
-        }
-        if (v instanceof Number n) {
-            return n.doubleValue();
-        }
-        throw new InvalidInputException("probe", "--probe must return a number or a boolean, got " + (v == null ? "NULL" : v.getClass().getSimpleName()));
     }
 
     public static Verdict judge(ThrottleSettings s, Signals signals, Double probeValue) {

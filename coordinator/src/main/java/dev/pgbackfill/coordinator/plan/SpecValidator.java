@@ -1,8 +1,12 @@
 package dev.pgbackfill.coordinator.plan;
 
-import dev.pgbackfill.coordinator.health.HealthMonitor;
+import dev.pgbackfill.coordinator.health.Probe;
 import dev.pgbackfill.coordinator.catalog.TableInfo;
 import dev.pgbackfill.coordinator.catalog.TableInspector;
+import dev.pgbackfill.coordinator.catalog.Partitions;
+import dev.pgbackfill.coordinator.catalog.Trigger;
+import dev.pgbackfill.coordinator.catalog.Triggers;
+import dev.pgbackfill.job.JobPlan;
 import dev.pgbackfill.error.InvalidExpressionException;
 import dev.pgbackfill.error.InvalidInputException;
 import dev.pgbackfill.error.NoUsableKeyException;
@@ -33,12 +37,20 @@ import java.util.stream.Collectors;
  */
 public final class SpecValidator {
     private final Connection connection;
+    private final Probe probe;
 
     public SpecValidator(Connection connection) {
-        this.connection = connection;
+        this(connection, Probe.AS_COORDINATOR);
     }
 
-    public record Validated(ResolvedSpec spec, TableInfo table) {
+    /** {@code probe}: how the job's custom probe, if any, is tried (as which role). */
+    public SpecValidator(Connection connection, Probe probe) {
+        this.connection = connection;
+        this.probe = probe;
+    }
+
+    /** A checked spec, with what launch shows the operator about the table (its triggers, partitions, the role). */
+    public record Validated(ResolvedSpec spec, TableInfo table, JobPlan plan) {
     }
 
     public Validated validate(BackfillSpec spec) throws SQLException {
@@ -48,24 +60,36 @@ public final class SpecValidator {
         List<ResolvedAssignment> resolved = resolve(assignments, table, keys.stream().map(KeyColumn::name).collect(Collectors.toSet()));
         guardClauses(spec);
         if (spec.throttleOrNone().probe() != null) {
-            HealthMonitor.probe(connection, spec.throttleOrNone().probe()); // read-only, rolled back: a failing probe is refused here
+            probe.run(connection, spec.throttleOrNone().probe()); // read-only, rolled back: a failing probe is refused here
         }
+        List<Trigger> triggers = Triggers.onUpdate(connection, table.oid());
         boolean autocommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try {
+            TriggerCheck.prepareSession(connection, table, resolved, spec.triggersDisabled());
             ResolvedSpec probeSpec = new ResolvedSpec(table.name(), keys, resolved, spec.from(), spec.join(), "true", false,
                     spec.batchSizeOrDefault(), 0);
             checkExpressions(spec, probeSpec);
             boolean immutable = spec.from() != null ? JoinedImmutability.immutable(connection, probeSpec) : immutable(table, resolved);
             ResolvedSpec result = new ResolvedSpec(table.name(), keys, resolved, spec.from(), spec.join(), predicate(spec, resolved, immutable),
-                    immutable, spec.batchSizeOrDefault(), spec.chunkSize() == null ? 0 : spec.chunkSize());
+                    immutable, spec.batchSizeOrDefault(), spec.chunkSize() == null ? 0 : spec.chunkSize(), spec.triggersDisabled());
             explain("set", "EXPLAIN " + new BatchSql(result).batch(false, false), true);
-            TriggerCheck.refuseRewritingTriggers(connection, result, table);
-            return new Validated(result, table);
+            TriggerCheck.refuseRewritingTriggers(connection, result, table, triggers);
+            return new Validated(result, table, plan(table, triggers, result.disableTriggers()));
         } finally {
             connection.rollback();
             connection.setAutoCommit(autocommit);
         }
+    }
+
+    private JobPlan plan(TableInfo table, List<Trigger> triggers, boolean triggersDisabled) throws SQLException {
+        String user;
+        try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery("SELECT current_user")) {
+            rs.next();
+            user = rs.getString(1);
+        }
+        return new JobPlan(triggers.stream().filter(t -> t.fires(triggersDisabled)).map(Trigger::describe).toList(),
+                Partitions.leaves(connection, table.oid()).stream().map(Partitions.Partition::describe).toList(), user);
     }
 
     /** Each assignment's column, checked: it exists, is not a key or generated column, and is assigned once. */

@@ -49,6 +49,11 @@ public final class BatchApplier {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
+                if (sql.spec().disableTriggers()) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("SET LOCAL session_replication_role = replica"); // --disable-triggers: checked at launch
+                    }
+                }
                 BatchResult result = optimistic ? tryRange(c, sql, cursor, lease.hi(), limit) : null;
                 if (result == null) {
                     result = execute(c, sql, cursor, lease.hi(), limit);

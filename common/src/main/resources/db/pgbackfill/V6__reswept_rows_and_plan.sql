@@ -1,0 +1,8 @@
+-- rows_done counts each row once: the rows a chunk's passes and sweeps changed before it was first done. Rows changed
+-- after the job's final check reopened a finished chunk (inserted behind the cursor, or changed back by the
+-- application) are counted apart in rows_reswept, so a job never reports more rows done than the rows it changed.
+ALTER TABLE chunk ADD COLUMN reopened boolean NOT NULL DEFAULT false;
+ALTER TABLE chunk ADD COLUMN rows_reswept bigint NOT NULL DEFAULT 0;
+
+-- What launch found about the table (JobPlan: its triggers, its partitions, the role it connected as), for the status.
+ALTER TABLE job ADD COLUMN plan jsonb NOT NULL DEFAULT '{}';
