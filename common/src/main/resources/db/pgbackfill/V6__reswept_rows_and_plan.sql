@@ -6,3 +6,7 @@ ALTER TABLE chunk ADD COLUMN rows_reswept bigint NOT NULL DEFAULT 0;
 
 -- What launch found about the table (JobPlan: its triggers, its partitions, the role it connected as), for the status.
 ALTER TABLE job ADD COLUMN plan jsonb NOT NULL DEFAULT '{}';
+
+-- A chunk of a partitioned table walks one leaf partition (QualifiedName as JSON), so each of its batches touches one
+-- partition; NULL: the job's table itself.
+ALTER TABLE chunk ADD COLUMN partition jsonb;

@@ -261,7 +261,7 @@ async function jobView(view, id) {
     el('div', { class: 'chunks', id: 'chunk-map' }, chunks.map(c => el('div', {
       class: 'chunk ' + c.state, dataset: { state: c.state },
       title: '#' + c.chunkNo + (c.lastChunkNo > c.chunkNo ? '–' + c.lastChunkNo : '') + ' ' + c.state + ', ' + num(c.rowsDone) + ' rows, attempts ' + c.attempts + (c.owner ? ', ' + c.owner : '')
-        + (c.stuckRows ? ', stuck rows ' + c.stuckRows : '') }))),
+        + (c.stuckRows ? ', stuck rows ' + c.stuckRows : '') + (c.partition ? ', partition ' + c.partition : '') }))),
     el('h2', {}, 'Workers on this job'),
     workersTable(workers.filter(w => owners.has(w.id))),
     el('h2', {}, 'Events'),

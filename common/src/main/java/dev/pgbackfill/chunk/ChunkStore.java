@@ -7,6 +7,7 @@ import static dev.pgbackfill.chunk.ChunkState.RUNNING;
 import static dev.pgbackfill.chunk.ChunkState.STUCK;
 
 import dev.pgbackfill.job.Json;
+import dev.pgbackfill.sql.QualifiedName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,8 +26,8 @@ public final class ChunkStore {
     public record Tally(long open, long stuckRows) {
     }
 
-    /** A chunk's number and key range {@code (lo, hi]}. */
-    public record Range(int chunkNo, @Nullable List<String> lo, @Nullable List<String> hi) {
+    /** A chunk's number, key range {@code (lo, hi]} and the leaf partition it walks (null: the job's table). */
+    public record Range(int chunkNo, @Nullable List<String> lo, @Nullable List<String> hi, @Nullable QualifiedName partition) {
     }
 
     private static final String DUE = """
@@ -52,9 +53,29 @@ public final class ChunkStore {
 
     /** Inserts a freshly planned job's chunks, numbered from 0, each with its cursor at its lower bound. */
     public void insert(Connection c, long jobId, List<ChunkRange> chunks) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "INSERT INTO pgbackfill.chunk (job_id, chunk_no, lo, hi, cursor) VALUES (?, ?, ?::jsonb, ?::jsonb, ?::jsonb)")) {
-            int no = 0;
+        insert(c, jobId, chunks, 0);
+    }
+
+    /**
+     * Adds chunks to a running job, numbered after its last one: the final check found rows in a partition that was
+     * attached during the run, which no chunk covers. They are PENDING and due for a request.
+     */
+    public void append(Connection c, long jobId, List<ChunkRange> chunks) throws SQLException {
+        int next;
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(chunk_no) + 1, 0) FROM pgbackfill.chunk WHERE job_id = ?")) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                next = rs.getInt(1);
+            }
+        }
+        insert(c, jobId, chunks, next);
+    }
+
+    private static void insert(Connection c, long jobId, List<ChunkRange> chunks, int first) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO pgbackfill.chunk (job_id, chunk_no, lo, hi, cursor, partition) "
+                + "VALUES (?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?::jsonb)")) {
+            int no = first;
             for (ChunkRange r : chunks) {
                 String lo = r.lo() == null ? null : Json.write(r.lo());
                 ps.setLong(1, jobId);
@@ -62,6 +83,7 @@ public final class ChunkStore {
                 ps.setString(3, lo);
                 ps.setString(4, r.hi() == null ? null : Json.write(r.hi()));
                 ps.setString(5, lo);
+                ps.setString(6, r.partition() == null ? null : Json.write(r.partition()));
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -118,11 +140,12 @@ public final class ChunkStore {
     /** Every chunk's range, in chunk order. */
     public List<Range> ranges(Connection c, long jobId) throws SQLException {
         List<Range> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT chunk_no, lo::text, hi::text FROM pgbackfill.chunk WHERE job_id = ? ORDER BY chunk_no")) {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT chunk_no, lo::text, hi::text, partition::text FROM pgbackfill.chunk WHERE job_id = ? ORDER BY chunk_no")) {
             ps.setLong(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Range(rs.getInt(1), key(rs.getString(2)), key(rs.getString(3))));
+                    out.add(new Range(rs.getInt(1), key(rs.getString(2)), key(rs.getString(3)), partition(rs.getString(4))));
                 }
             }
         }
@@ -136,6 +159,10 @@ public final class ChunkStore {
             ps.setArray(2, c.createArrayOf("integer", chunkNos.toArray()));
             ps.executeUpdate();
         }
+    }
+
+    static @Nullable QualifiedName partition(@Nullable String json) {
+        return json == null ? null : Json.read(json, QualifiedName.class);
     }
 
     static @Nullable List<String> key(@Nullable String json) {

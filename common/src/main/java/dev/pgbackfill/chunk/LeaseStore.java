@@ -32,7 +32,8 @@ public final class LeaseStore {
                AND (c.state = %2$s OR (c.state = %1$s AND c.lease_expires_at < now()))
          RETURNING c.lo::text, c.hi::text, c.cursor::text, c.skipped, old.was, old.had,
                    extract(epoch FROM now() - old.expired_at)::float8,
-                   (SELECT extract(epoch FROM now() - w.heartbeat_at)::float8 FROM pgbackfill.worker w WHERE w.id = old.had)"""
+                   (SELECT extract(epoch FROM now() - w.heartbeat_at)::float8 FROM pgbackfill.worker w WHERE w.id = old.had),
+                   c.partition::text"""
             .formatted(ChunkState.RUNNING.sql(), ChunkState.PENDING.sql());
     private static final String UNLEASE = "lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL";
 
@@ -73,7 +74,7 @@ public final class LeaseStore {
                     noteTakeover(request, rs.getString(6), rs.getDouble(7), (Double) rs.getObject(8));
                 }
                 return Optional.of(new ChunkLease(request.jobId(), request.chunkNo(), token, ChunkStore.key(rs.getString(1)),
-                        ChunkStore.key(rs.getString(2)), ChunkStore.key(rs.getString(3)), rs.getBoolean(4)));
+                        ChunkStore.key(rs.getString(2)), ChunkStore.key(rs.getString(3)), rs.getBoolean(4), ChunkStore.partition(rs.getString(9))));
             }
         }
     }

@@ -26,6 +26,11 @@ public record ResolvedSpec(QualifiedName table, List<KeyColumn> keys, List<Resol
         this(table, keys, assignments, from, join, predicate, derivedPredicate, batchSize, chunkSize, false);
     }
 
+    /** The same spec on one leaf partition of the table: a chunk of a partitioned table walks one partition. */
+    public ResolvedSpec onPartition(QualifiedName partition) {
+        return new ResolvedSpec(partition, keys, assignments, from, join, predicate, derivedPredicate, batchSize, chunkSize, disableTriggers);
+    }
+
     public boolean hasJoin() {
         return from != null;
     }

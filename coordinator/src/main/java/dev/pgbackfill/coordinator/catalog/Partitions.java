@@ -1,5 +1,6 @@
 package dev.pgbackfill.coordinator.catalog;
 
+import dev.pgbackfill.sql.QualifiedName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -7,12 +8,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The leaf partitions of a partitioned table, with the planner's row estimates; empty for a plain table. */
+/** A partitioned table's leaf partitions, from the catalog; none for a plain table. */
 public final class Partitions {
-    /** One leaf partition: its name as SQL reads it and its estimated rows ({@code pg_class.reltuples}, -1 unknown). */
-    public record Partition(String name, long estimatedRows) {
+    /** One leaf partition and its planner's row estimate ({@code pg_class.reltuples}; -1: never analysed). */
+    public record Partition(QualifiedName name, long estimatedRows) {
         public String describe() {
-            return name + (estimatedRows < 0 ? "" : " (~" + estimatedRows + " rows)");
+            return name.name() + (estimatedRows < 0 ? "" : " (~" + estimatedRows + " rows)");
         }
     }
 
@@ -22,14 +23,14 @@ public final class Partitions {
     public static List<Partition> leaves(Connection c, long table) throws SQLException {
         List<Partition> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                SELECT p.relid::regclass::text, c.reltuples::bigint
-                  FROM pg_partition_tree(?::oid) p JOIN pg_class c ON c.oid = p.relid
+                SELECT n.nspname, r.relname, r.reltuples::bigint
+                  FROM pg_partition_tree(?::oid) p JOIN pg_class r ON r.oid = p.relid JOIN pg_namespace n ON n.oid = r.relnamespace
                  WHERE p.isleaf AND p.level > 0
-                 ORDER BY p.relid::regclass::text""")) {
+                 ORDER BY n.nspname, r.relname""")) {
             ps.setLong(1, table);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Partition(rs.getString(1), rs.getLong(2)));
+                    out.add(new Partition(new QualifiedName(rs.getString(1), rs.getString(2)), rs.getLong(3)));
                 }
             }
         }

@@ -1,5 +1,6 @@
 package dev.pgbackfill.coordinator.control;
 
+import org.jspecify.annotations.Nullable;
 import dev.pgbackfill.chunk.ChunkState;
 import dev.pgbackfill.error.DatabaseException;
 import dev.pgbackfill.job.JobStore;
@@ -20,10 +21,11 @@ public final class ClusterView {
 
     /**
      * One chunk as the chunk map shows it, or a run of neighbouring chunks ({@code chunkNo}..{@code lastChunkNo})
-     * shown as one cell: its state is the most pressing of theirs (STUCK, then RUNNING, PENDING, DONE).
+     * shown as one cell: its state is the most pressing of theirs (STUCK, then RUNNING, PENDING, DONE). {@code partition}:
+     * the leaf partition its chunks walk, when they all walk the same one.
      */
-    public record ChunkInfo(int chunkNo, int lastChunkNo, String state, long rowsDone, int attempts, long stuckRows, String owner,
-                            String leaseExpiresAt) {
+    public record ChunkInfo(int chunkNo, int lastChunkNo, String state, long rowsDone, int attempts, long stuckRows, @Nullable String owner,
+                            @Nullable String leaseExpiresAt, @Nullable String partition) {
     }
 
     /**
@@ -64,7 +66,8 @@ public final class ClusterView {
                 SELECT min(chunk_no), max(chunk_no),
                        CASE WHEN bool_or(state = %1$s) THEN %1$s WHEN bool_or(state = %2$s) THEN %2$s
                             WHEN bool_or(state = %3$s) THEN %3$s ELSE %4$s END,
-                       sum(rows_done), max(attempts), sum(stuck_rows), min(lease_owner), min(lease_expires_at)
+                       sum(rows_done), max(attempts), sum(stuck_rows), min(lease_owner), min(lease_expires_at),
+                       CASE WHEN count(DISTINCT partition->>'name') = 1 THEN min(partition->>'name') END
                   FROM (SELECT c.*, ntile(?) OVER (ORDER BY chunk_no) AS cell FROM pgbackfill.chunk c WHERE job_id = ?) c
                  GROUP BY cell ORDER BY 1""".formatted(ChunkState.STUCK.sql(), ChunkState.RUNNING.sql(), ChunkState.PENDING.sql(), ChunkState.DONE.sql()),
                 ps -> {
@@ -72,7 +75,7 @@ public final class ClusterView {
                     ps.setLong(2, jobId);
                 },
                 rs -> new ChunkInfo(rs.getInt(1), rs.getInt(2), rs.getString(3), rs.getLong(4), rs.getInt(5), rs.getLong(6), rs.getString(7),
-                        rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant().toString()));
+                        rs.getTimestamp(8) == null ? null : rs.getTimestamp(8).toInstant().toString(), rs.getString(9)));
     }
 
     public List<WorkerInfo> workers() {

@@ -1,7 +1,9 @@
 package dev.pgbackfill.coordinator.plan;
 
 import dev.pgbackfill.chunk.ChunkRange;
+import dev.pgbackfill.coordinator.catalog.Partitions;
 import dev.pgbackfill.coordinator.catalog.TableInfo;
+import dev.pgbackfill.sql.QualifiedName;
 import dev.pgbackfill.spec.BatchSql;
 import dev.pgbackfill.spec.ResolvedSpec;
 import java.math.BigInteger;
@@ -18,7 +20,7 @@ import java.util.stream.Collectors;
  * Cuts a table's key space into chunks without scanning it: integer keys by arithmetic on min/max (two index
  * probes), other keys (uuid, text, composite) by a {@code TABLESAMPLE SYSTEM} sample of the key. The first chunk
  * has no lower bound and the last no upper bound, so rows inserted anywhere outside the sampled range, and after
- * planning, are still covered.
+ * planning, are still covered. A partitioned table is cut the same way in each of its leaf partitions.
  */
 public final class Planner {
     /** Chunks above this count are widened: per-chunk overhead (a Kafka record, a claim) must stay small. */
@@ -67,39 +69,61 @@ public final class Planner {
         }
     }
 
+    /**
+     * The job's chunks. A partitioned table is cut partition by partition, so a chunk never spans partitions and each
+     * batch touches one (each partition's first chunk has no lower bound and its last no upper bound, as for a plain
+     * table). A batch on a partition cannot move its rows to another one, and need not: PostgreSQL puts the partition
+     * key in every unique key of a partitioned table, and the backfill never assigns its key.
+     */
     public List<ChunkRange> plan(ResolvedSpec spec, TableInfo table) throws SQLException {
-        long rows = tableRows(table);
+        List<Partitions.Partition> leaves = Partitions.leaves(connection, table.oid());
+        long rows = leaves.isEmpty() ? tableRows(table.name(), table.reltuples()) : 0;
+        for (Partitions.Partition p : leaves) {
+            rows += tableRows(p.name(), p.estimatedRows());
+        }
         long chunkSize = spec.chunkSize() > 0 ? spec.chunkSize() : defaultChunkSize(rows, spec.batchSize(), liveWorkerThreads());
-        if (rows <= chunkSize) {
-            return List.of(new ChunkRange(null, null));
+        if (leaves.isEmpty()) {
+            return cut(spec, rows, chunkSize, null);
         }
-        long wanted = Math.min(MAX_CHUNKS, (rows + chunkSize - 1) / chunkSize);
-        List<List<String>> bounds = spec.keys().size() == 1 && spec.keys().get(0).isInteger()
-                ? integerBounds(spec, rows, wanted)
-                : sampledBounds(spec, table, rows, wanted);
         List<ChunkRange> chunks = new ArrayList<>();
-        List<String> lo = null;
-        for (List<String> b : bounds) {
-            chunks.add(new ChunkRange(lo, b));
-            lo = b;
+        for (Partitions.Partition p : leaves) {
+            chunks.addAll(cut(spec.onPartition(p.name()), tableRows(p.name(), p.estimatedRows()), chunkSize, p.name()));
         }
-        chunks.add(new ChunkRange(lo, null));
         return chunks;
     }
 
-    /** reltuples when the table was ever analysed; otherwise a count (only small or new tables lack statistics). */
-    private long tableRows(TableInfo table) throws SQLException {
-        if (table.reltuples() >= 0) {
-            return (long) table.reltuples();
+    /** One relation's chunks: {@code spec}'s table is the relation cut (the job's table, or one partition). */
+    private List<ChunkRange> cut(ResolvedSpec spec, long rows, long chunkSize, QualifiedName partition) throws SQLException {
+        if (rows <= chunkSize) {
+            return List.of(new ChunkRange(null, null, partition));
+        }
+        long wanted = Math.min(MAX_CHUNKS, (rows + chunkSize - 1) / chunkSize);
+        List<List<String>> bounds = spec.keys().size() == 1 && spec.keys().get(0).isInteger()
+                ? integerBounds(spec, wanted)
+                : sampledBounds(spec, rows, wanted);
+        List<ChunkRange> chunks = new ArrayList<>();
+        List<String> lo = null;
+        for (List<String> b : bounds) {
+            chunks.add(new ChunkRange(lo, b, partition));
+            lo = b;
+        }
+        chunks.add(new ChunkRange(lo, null, partition));
+        return chunks;
+    }
+
+    /** reltuples when the relation was ever analysed; otherwise a count (only small or new tables lack statistics). */
+    private long tableRows(QualifiedName relation, double reltuples) throws SQLException {
+        if (reltuples >= 0) {
+            return (long) reltuples;
         }
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + table.name().sql())) {
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + relation.sql())) {
             rs.next();
             return rs.getLong(1);
         }
     }
 
-    private List<List<String>> integerBounds(ResolvedSpec spec, long rows, long wanted) throws SQLException {
+    private List<List<String>> integerBounds(ResolvedSpec spec, long wanted) throws SQLException {
         BigInteger min;
         BigInteger max;
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(new BatchSql(spec).minMax())) {
@@ -119,13 +143,13 @@ public final class Planner {
         return bounds;
     }
 
-    private List<List<String>> sampledBounds(ResolvedSpec spec, TableInfo table, long rows, long wanted) throws SQLException {
+    private List<List<String>> sampledBounds(ResolvedSpec spec, long rows, long wanted) throws SQLException {
         long sampleSize = Math.max(1_000, wanted * 20);
         double percent = Math.min(100.0, 100.0 * sampleSize / Math.max(1, rows));
         String keys = spec.keys().stream().map(k -> "t." + k.quoted()).collect(Collectors.joining(", "));
         String asText = spec.keys().stream().map(k -> "t." + k.quoted() + "::text").collect(Collectors.joining(", "));
         List<List<String>> sample = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT " + asText + " FROM " + table.name().sql()
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + asText + " FROM " + spec.table().sql()
                 + " t TABLESAMPLE SYSTEM (?) REPEATABLE (7) ORDER BY " + keys)) {
             ps.setDouble(1, percent);
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,5 +1,6 @@
 package dev.pgbackfill.coordinator.verify;
 
+import dev.pgbackfill.chunk.ChunkRange;
 import dev.pgbackfill.chunk.ChunkStore;
 import dev.pgbackfill.coordinator.monitor.ProgressSampler;
 import dev.pgbackfill.coordinator.publish.Republisher;
@@ -7,8 +8,10 @@ import dev.pgbackfill.job.JobState;
 import dev.pgbackfill.job.JobStore;
 import dev.pgbackfill.spec.BatchSql;
 import dev.pgbackfill.spec.ResolvedSpec;
+import dev.pgbackfill.sql.QualifiedName;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,8 +51,9 @@ public final class CompletionVerifier {
                     + "matching the predicate; see stuckRows, release the locks and `resume` the job");
             return;
         }
-        List<Integer> withRows = chunksWithRowsLeft(c, jobId);
-        if (withRows.isEmpty()) {
+        Leftovers left = leftovers(c, jobId);
+        List<Integer> withRows = left.chunks();
+        if (left.isEmpty()) {
             succeed(c, jobId);
         } else if (rounds >= maxVerifyRounds) {
             jobs.transition(jobId, JobState.FAILED, "coordinator", "rows keep matching the predicate after " + rounds
@@ -57,21 +61,53 @@ public final class CompletionVerifier {
                     + "dual-write), or does --where stay true after the update?");
         } else {
             chunks.reopen(c, jobId, withRows);
+            chunks.append(c, jobId, left.newPartitions());
             jobs.countVerifyRound(c, jobId, false);
             c.commit();
-            log.info("job {}: verification found rows still matching in {} chunk(s); reopened them", jobId, withRows.size());
+            log.info("job {}: verification found rows still matching in {} chunk(s) and {} partition(s) attached during the run; "
+                    + "reopened and added them", jobId, withRows.size(), left.newPartitions().size());
             republisher.publishDue(jobId);
         }
     }
 
     /**
-     * Slice by slice, each query bounded: never one statement over the whole table. First a sequential read of the
-     * pages; only when a row still matches, the chunk-by-chunk check that says which chunks to reopen.
+     * Where rows still match: chunks to reopen, and partitions attached during the run that no chunk covers (one
+     * open chunk each is added for them).
      */
-    private List<Integer> chunksWithRowsLeft(Connection c, long jobId) throws SQLException {
+    record Leftovers(List<Integer> chunks, List<ChunkRange> newPartitions) {
+        boolean isEmpty() {
+            return chunks.isEmpty() && newPartitions.isEmpty();
+        }
+    }
+
+    /**
+     * Slice by slice, each query bounded: never one statement over the whole table. First a sequential read of the
+     * pages; only when a row still matches, the chunk-by-chunk check that says which chunks to reopen. A job planned
+     * partition by partition is checked partition by partition, the partitions as the catalog lists them now.
+     */
+    private Leftovers leftovers(Connection c, long jobId) throws SQLException {
         ResolvedSpec spec = jobs.resolvedSpec(jobId);
-        BatchSql sql = new BatchSql(spec);
-        return RemainingRows.anyInPages(c, spec, sql) ? RemainingRows.chunksWithRows(c, chunks.ranges(c, jobId), sql) : List.of();
+        List<ChunkStore.Range> ranges = chunks.ranges(c, jobId);
+        if (ranges.stream().allMatch(r -> r.partition() == null)) {
+            BatchSql sql = new BatchSql(spec);
+            return new Leftovers(RemainingRows.anyInPages(c, spec, sql) ? RemainingRows.chunksWithRows(c, ranges, sql) : List.of(), List.of());
+        }
+        List<Integer> reopen = new ArrayList<>();
+        List<ChunkRange> added = new ArrayList<>();
+        for (QualifiedName leaf : RemainingRows.leaves(c, spec)) {
+            ResolvedSpec onLeaf = spec.onPartition(leaf);
+            BatchSql sql = new BatchSql(onLeaf);
+            if (!RemainingRows.anyInPages(c, onLeaf, sql)) {
+                continue;
+            }
+            List<ChunkStore.Range> mine = ranges.stream().filter(r -> leaf.equals(r.partition())).toList();
+            if (mine.isEmpty()) {
+                added.add(new ChunkRange(null, null, leaf));
+            } else {
+                reopen.addAll(RemainingRows.chunksWithRows(c, mine, sql));
+            }
+        }
+        return new Leftovers(reopen, added);
     }
 
     private void succeed(Connection c, long jobId) throws SQLException {

@@ -34,12 +34,25 @@ class PlannerTest {
                 INSERT INTO int_extreme_t SELECT g, 0 FROM generate_series(-2147483648, -2147483448) g;
                 INSERT INTO int_extreme_t SELECT g, 0 FROM generate_series(2147483447, 2147483647) g;
                 CREATE TABLE text_t (k text PRIMARY KEY, v int);
-                INSERT INTO text_t SELECT lpad(g::text, 6, '0'), 0 FROM generate_series(1, 1000) g;""");
+                INSERT INTO text_t SELECT lpad(g::text, 6, '0'), 0 FROM generate_series(1, 1000) g;
+                CREATE TABLE parted_t (id bigint NOT NULL, region text NOT NULL, v int, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+                CREATE TABLE parted_t_eu PARTITION OF parted_t FOR VALUES IN ('eu');
+                CREATE TABLE parted_t_us PARTITION OF parted_t FOR VALUES IN ('us');
+                CREATE TABLE parted_t_empty PARTITION OF parted_t FOR VALUES IN ('none');
+                INSERT INTO parted_t SELECT g, CASE WHEN g % 5 = 0 THEN 'us' ELSE 'eu' END, 0 FROM generate_series(1, 1000) g;
+                CREATE TABLE ranged_t (id bigint PRIMARY KEY, v int) PARTITION BY RANGE (id);
+                CREATE TABLE ranged_t_1 PARTITION OF ranged_t FOR VALUES FROM (1) TO (501);
+                CREATE TABLE ranged_t_2 PARTITION OF ranged_t FOR VALUES FROM (501) TO (1001);
+                INSERT INTO ranged_t SELECT g, 0 FROM generate_series(1, 1000) g;""");
     }
 
     private static List<ChunkRange> plan(String table, Long chunkSize) throws Exception {
+        return plan(table, "v = 1", chunkSize);
+    }
+
+    private static List<ChunkRange> plan(String table, String set, Long chunkSize) throws Exception {
         try (Connection c = db.connect()) {
-            SpecValidator.Validated v = new SpecValidator(c).validate(BackfillSpec.on(table).set("v = 1").batchSize(10).chunkSize(chunkSize).build());
+            SpecValidator.Validated v = new SpecValidator(c).validate(BackfillSpec.on(table).set(set).batchSize(10).chunkSize(chunkSize).build());
             return new Planner(c).plan(v.spec(), v.table());
         }
     }
@@ -114,5 +127,31 @@ class PlannerTest {
         assertThat(Planner.defaultChunkSize(0, 1_000)).isEqualTo(20_000);
         assertThat(Planner.defaultChunkSize(3_200_000, 1_000)).isEqualTo(100_000);
         assertThat(Planner.defaultChunkSize(1_000_000_000, 1_000)).isEqualTo(500_000);
+    }
+
+    @Test
+    void aPartitionedTableIsCutPartitionByPartitionSoNoChunkSpansTwo() throws Exception {
+        List<ChunkRange> chunks = plan("parted_t", 100L);
+
+        assertThat(chunks).extracting(r -> r.partition().name()).containsOnly("parted_t_empty", "parted_t_eu", "parted_t_us");
+        assertThat(chunks.stream().filter(r -> r.partition().name().equals("parted_t_empty"))).containsExactly(
+                new ChunkRange(null, null, new dev.pgbackfill.sql.QualifiedName("public", "parted_t_empty")));
+        for (String leaf : List.of("parted_t_eu", "parted_t_us")) {
+            List<ChunkRange> mine = chunks.stream().filter(r -> r.partition().name().equals(leaf)).toList();
+            assertContiguous(mine); // each partition's own key space, open at both ends
+        }
+        assertThat(chunks.stream().filter(r -> r.partition().name().equals("parted_t_eu")).count()).isEqualTo(8); // 800 rows
+        assertThat(chunks.stream().filter(r -> r.partition().name().equals("parted_t_us")).count()).isEqualTo(2); // 200 rows
+    }
+
+    @Test
+    void aRangePartitionedTableKeepsEachChunkInsideItsPartition() throws Exception {
+        List<ChunkRange> chunks = plan("ranged_t", 250L);
+
+        assertThat(chunks).hasSize(4);
+        assertThat(chunks.subList(0, 2)).allSatisfy(r -> assertThat(r.partition().name()).isEqualTo("ranged_t_1"));
+        assertThat(chunks.subList(2, 4)).allSatisfy(r -> assertThat(r.partition().name()).isEqualTo("ranged_t_2"));
+        assertThat(chunks.get(0).hi()).isEqualTo(List.of("250"));
+        assertThat(chunks.get(2).hi()).isEqualTo(List.of("750"));
     }
 }

@@ -88,7 +88,8 @@ public final class ChunkRunner {
 
     /** The forward pass from the checkpoint, then, when rows may have been skipped, sweeps of the whole range. */
     private Outcome work(ChunkLease lease, Throttle.ChunkThrottle chunkThrottle) throws Exception {
-        BatchSql sql = specs.apply(lease.jobId());
+        BatchSql job = specs.apply(lease.jobId());
+        BatchSql sql = lease.partition() == null ? job : new BatchSql(job.spec().onPartition(lease.partition()));
         Pass pass = new Pass(sql, lease, chunkThrottle, lease.cursor(), sql.spec().batchSize()).run();
         if (!pass.skipLocked && !lease.skipped()) {
             // every batch was a plain bounded UPDATE, which waits for row locks instead of skipping rows: nothing
@@ -136,7 +137,8 @@ public final class ChunkRunner {
     /** A chunk's key range as an operator reads it: {@code (100, 200]}, {@code (-∞, 100]}, {@code (900, +∞)}. */
     static String range(ChunkLease lease) {
         return "(" + (lease.lo() == null ? "-∞" : String.join(", ", lease.lo())) + ", "
-                + (lease.hi() == null ? "+∞)" : String.join(", ", lease.hi()) + "]");
+                + (lease.hi() == null ? "+∞)" : String.join(", ", lease.hi()) + "]")
+                + (lease.partition() == null ? "" : " in partition " + lease.partition().sql());
     }
 
     /**
