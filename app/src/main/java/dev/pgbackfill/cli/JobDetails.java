@@ -20,7 +20,7 @@ final class JobDetails {
         }
         out.add("pgbackfill: job " + s.id() + " on " + s.table() + " as role " + spec.connectedAs() + ": " + s.chunksTotal()
                 + " chunk(s), key " + String.join(", ", spec.key()) + ", batches of " + spec.batchSize());
-        out.add("pgbackfill: " + triggers(spec));
+        out.add("pgbackfill: triggers: " + triggers(spec));
         if (!spec.partitions().isEmpty()) {
             out.add("pgbackfill: partitions: " + String.join(", ", spec.partitions()));
         }

@@ -247,4 +247,67 @@ class DashboardBrowserTest {
                 .containsExactly("expand", "backfill", "contract");
         screenshot("dashboard-migrations.png");
     }
+
+    @Test
+    void aDeepLinkWithTheTokenOpensTheJobPageAndShowsItsSpecAndTimesWithTheirZone() {
+        long job = launchThrottledJob(1_000);
+        browser.get(base + "/#/jobs/" + job + "?token=" + VIEWER);
+
+        waiting(30).until(d -> d.findElement(By.id("job-state")).getText().equals("RUNNING"));
+        assertThat(browser.getCurrentUrl()).endsWith("/#/jobs/" + job).doesNotContain(VIEWER);
+        assertThat(text("#job-spec dd[data-field='set']")).isEqualTo("email_lower = lower(email)");
+        assertThat(text("#job-spec dd[data-field='key']")).isEqualTo("id");
+        assertThat(text("#job-spec dd[data-field='batch / chunk']")).isEqualTo("500 rows / 10000 rows");
+        assertThat(text("#job-spec dd[data-field='triggers']")).isEqualTo("no trigger fires for backfilled rows");
+        assertThat(text("#job-started")).matches(".*\\d{1,2}:\\d{2}:\\d{2}.*(UTC|GMT|[A-Z]{3,4}).*");
+        assertThat(text("#job-finished")).isEqualTo("–");
+        coordinator.cancel(job, "browser-test", "done with this job");
+        waiting(10).until(d -> d.findElement(By.id("job-state")).getText().equals("CANCELLED"));
+        assertThat(text("#job-finished")).isNotEqualTo("–");
+        assertThat(text("#job-reason")).as("no throttle reason on a finished job").isEmpty();
+    }
+
+    @Test
+    void aFailedJobShowsItsErrorInItsOwnPlaceNotUnderTheThrottle() throws Exception {
+        db.exec("CREATE TABLE IF NOT EXISTS broken (id bigint PRIMARY KEY, a int NOT NULL, b int); "
+                + "INSERT INTO broken SELECT g, g FROM generate_series(1, 50) g ON CONFLICT DO NOTHING");
+        long job = coordinator.launch(BackfillSpec.on("broken").set("b = 100 / (a - 7)").where("b IS NULL").build(), "browser-test");
+        browser.get(base + "/#/jobs/" + job + "?token=" + VIEWER);
+
+        waiting(30).until(d -> d.findElement(By.id("job-state")).getText().equals("FAILED"));
+        assertThat(text("#job-error")).startsWith("failed: chunk 0 (keys (-∞, +∞)) failed with an error no retry can cure: SQLSTATE 22012: division by zero");
+        assertThat(text("#job-reason")).isEmpty();
+        screenshot("dashboard-failed.png");
+    }
+
+    @Test
+    void anOperatorSetsHealthThresholdsAndTheSleepRatioWithTheThrottleForm() {
+        long job = launchThrottledJob(1_000);
+        browser.get(base + "/#/jobs/" + job + "?token=" + OPERATOR);
+        WebElement lockWaiters = waiting(30).until(d -> d.findElement(By.cssSelector("#throttle-form input[name='lockWaiters']")));
+
+        lockWaiters.sendKeys("5,30");
+        browser.findElement(By.cssSelector("#throttle-form input[name='sleepRatio']")).sendKeys("0.5");
+        browser.findElement(By.cssSelector("#throttle-form button[type='submit']")).click();
+
+        waiting(10).until(d -> d.findElement(By.id("throttle-status")).getText()
+                .equals("saved: rate 1000 rows/s; sleep ratio 0.5; lock waiters 5,30"));
+        ThrottleSettings now = coordinator.jobs().throttle(job);
+        assertThat(now.lockWaiters()).isEqualTo(new dev.pgbackfill.throttle.Threshold(5.0, 30.0));
+        assertThat(now.sleepRatio()).isEqualTo(0.5);
+        assertThat(now.rate()).isEqualTo(1000.0);
+        coordinator.cancel(job, "browser-test", "done with this job");
+    }
+
+    @Test
+    void aWorkerWhoseHeartbeatLapsedIsShownDead() {
+        db.exec("INSERT INTO pgbackfill.worker (id, host, pid, threads, started_at, heartbeat_at) "
+                + "VALUES ('gone-worker', 'old-host', 4242, 2, now() - interval '10 minutes', now() - interval '5 minutes') ON CONFLICT DO NOTHING");
+        browser.get(base + "/#/workers?token=" + VIEWER);
+
+        WebElement row = waiting(30).until(d -> d.findElement(By.xpath("//td[text()='gone-worker']/..")));
+        assertThat(row.findElement(By.cssSelector("td.liveness")).getText()).matches("dead: no heartbeat for 5m0\\ds");
+        assertThat(browser.findElement(By.xpath("//td[text()='" + worker.id() + "']/..")).findElement(By.cssSelector("td.liveness")).getText())
+                .isEqualTo("alive");
+    }
 }
