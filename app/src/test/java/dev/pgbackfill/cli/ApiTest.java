@@ -44,7 +44,12 @@ class ApiTest {
     @BeforeAll
     static void start() {
         db.exec("CREATE TABLE items (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO items SELECT g, g FROM generate_series(1, 100) g;"
-                + "CREATE FUNCTION probe_writes() RETURNS int LANGUAGE sql AS 'INSERT INTO items VALUES (100000, 1) RETURNING 1'");
+                + "CREATE FUNCTION probe_writes() RETURNS int LANGUAGE sql AS 'INSERT INTO items VALUES (100000, 1) RETURNING 1';"
+                + "CREATE TABLE item_owners (id bigint PRIMARY KEY); INSERT INTO item_owners VALUES (1), (2);"
+                + "CREATE TABLE owned_items (id bigint PRIMARY KEY, owner_id bigint REFERENCES item_owners); INSERT INTO owned_items VALUES (1, 1);"
+                + "CREATE TABLE rewritten (id bigint PRIMARY KEY, b int); INSERT INTO rewritten SELECT g FROM generate_series(1, 10) g;"
+                + "CREATE FUNCTION rewrite_b() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.b := NULL; RETURN NEW; END $$;"
+                + "CREATE TRIGGER rewrite_b BEFORE UPDATE ON rewritten FOR EACH ROW EXECUTE FUNCTION rewrite_b()");
         dataSource = Database.open(DbConfig.of(db.url(), null, null), 4, "api-test");
         ControlSchema.install(dataSource);
         ChunkTopic topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("api"), 1, TestKafka.unique("g"));
@@ -394,6 +399,10 @@ class ApiTest {
                     json.put("throttle", Map.of("probe", value));
                     cli.addAll(List.of("--probe", (String) value));
                 }
+                case "disableTriggers" -> {
+                    json.put("disableTriggers", true);
+                    cli.add("--disable-triggers");
+                }
                 default -> {
                     json.put(key, value);
                     cli.addAll(List.of("--" + key.replaceAll("([A-Z])", "-$1").toLowerCase(), String.valueOf(value)));
@@ -436,7 +445,11 @@ class ApiTest {
                 bad("SET ROLE as the probe", "got SET", "table", "items", "set", "b = a", "probe", "SET ROLE postgres"),
                 bad("a writing function in the probe", "read-only transaction", "table", "items", "set", "b = a", "probe", "SELECT probe_writes()"),
                 bad("a probe that fails", "--probe failed: relation \"nosuch\" does not exist", "table", "items", "set", "b = a",
-                        "probe", "SELECT count(*) FROM nosuch"));
+                        "probe", "SELECT count(*) FROM nosuch"),
+                bad("--disable-triggers over a foreign key", "--disable-triggers would also skip the checks of foreign key owned_items_owner_id_fkey",
+                        "table", "owned_items", "set", "owner_id = 2", "disableTriggers", true),
+                bad("a trigger that rewrites the assigned column", "trigger rewrite_b on \"public\".\"rewritten\" rewrites what --set writes",
+                        "table", "rewritten", "set", "b = 1"));
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
