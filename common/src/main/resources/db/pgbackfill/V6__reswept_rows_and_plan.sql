@@ -10,3 +10,8 @@ ALTER TABLE job ADD COLUMN plan jsonb NOT NULL DEFAULT '{}';
 -- A chunk of a partitioned table walks one leaf partition (QualifiedName as JSON), so each of its batches touches one
 -- partition; NULL: the job's table itself.
 ALTER TABLE chunk ADD COLUMN partition jsonb;
+
+-- 'split': the coordinator cut a running chunk's remaining range so an idle worker thread takes a piece.
+ALTER TABLE job_event DROP CONSTRAINT IF EXISTS job_event_kind_check;
+ALTER TABLE job_event ADD CONSTRAINT job_event_kind_check
+    CHECK (kind IN ('state', 'throttle', 'health', 'lease', 'coordinator', 'split'));

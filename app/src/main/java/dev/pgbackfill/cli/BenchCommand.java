@@ -51,7 +51,8 @@ public final class BenchCommand implements Callable<Integer> {
     List<Integer> workerCounts;
 
     @Option(names = "--methods", defaultValue = "seed,single,inserver,springbatch,pgbackfill,impact", split = ",",
-            description = "Methods to run (default ${DEFAULT-VALUE}).")
+            description = "Methods to run (default ${DEFAULT-VALUE}); add skew for the skewed-key suite (uniform, an outlier, islands, "
+                    + "growing gaps, time-ordered uuids, prefixed text, a lopsided partitioned table; 4 workers).")
     List<String> methods;
 
     @Option(names = "--out", defaultValue = "bench-results", description = "Folder for the Markdown and JSON results (default ${DEFAULT-VALUE}).")
@@ -104,6 +105,10 @@ public final class BenchCommand implements Callable<Integer> {
                 for (int w : workerCounts) {
                     results.add(pgbackfill(table, ds, w, err));
                 }
+            }
+            if (methods.contains("skew")) {
+                ControlSchema.install(ds);
+                results.addAll(new BenchSkew(this).measure(ds, err));
             }
             if (methods.contains("impact")) {
                 if (!key.equals("bigint")) {

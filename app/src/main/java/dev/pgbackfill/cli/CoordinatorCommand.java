@@ -50,6 +50,9 @@ public final class CoordinatorCommand implements Callable<Integer> {
                     + "only what that role was granted; the coordinator's role must be a member of it. Env PGBACKFILL_PROBE_ROLE.")
     String probeRole;
 
+    @Option(names = "--no-split", description = "Keep chunks as planned: never split a running chunk for an idle worker thread.")
+    boolean noSplit;
+
     @Mixin
     MigrationSources migrations;
 
@@ -73,7 +76,7 @@ public final class CoordinatorCommand implements Callable<Integer> {
         ChunkTopic topic = kafka.topic(bootstrap);
         topic.ensureExists();
         ChunkPublisher publisher = new ChunkPublisher(topic);
-        Coordinator coordinator = new Coordinator(dataSource, publisher, CoordinatorSettings.defaults().withProbeRole(probeRole));
+        Coordinator coordinator = new Coordinator(dataSource, publisher, (noSplit ? CoordinatorSettings.defaults().withoutSplits() : CoordinatorSettings.defaults()).withProbeRole(probeRole));
         coordinator.start();
         ConfigurableApplicationContext web = CoordinatorApplication.start(coordinator, tokens, port, Map.of(),
                 new MigrationCatalog(dataSource, revisions, migrations.scope));

@@ -103,4 +103,48 @@ class FencingTest {
             return coordinator.launch(BackfillSpec.on(table).set("b = a").batchSize(100).build(), "test");
         }
     }
+
+    @Test
+    void aStalledWorkersBatchPastTheBoundOfASplitIsRefusedAndRedoneInsideIt() throws Exception {
+        db.exec("CREATE TABLE sp (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO sp SELECT g, g FROM generate_series(1, 1000) g");
+        Audit.install(db, "sp", "t.id");
+        try (HikariDataSource ds = Database.open(DbConfig.of(db.url(), null, null), 4, "fencing")) {
+            long job = launchWithoutWorkers(ds, "sp");
+            LeaseStore stalled = new LeaseStore(ds, "stalled-worker", Duration.ofSeconds(30));
+            LeaseStore idle = new LeaseStore(ds, "idle-worker", Duration.ofSeconds(30));
+            BatchSql sql = new BatchSql(new JobStore(ds).resolvedSpec(job));
+            BatchApplier applier = new BatchApplier(ds, stalled, DbConfig.DEFAULT_LOCK_TIMEOUT);
+            ChunkLease lease = stalled.claim(new ChunkRequest(job, 0)).orElseThrow();
+            BatchResult first = applier.apply(sql, lease, lease.cursor(), 100);
+            assertThat(first.lastKey()).containsExactly("100");
+
+            // the worker stalls; meanwhile the coordinator cuts its chunk at 500 under the row lock, beyond its cursor
+            dev.pgbackfill.chunk.ChunkStore chunks = new dev.pgbackfill.chunk.ChunkStore();
+            int piece;
+            try (java.sql.Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                piece = chunks.split(c, job, chunks.lockOpen(c, job, 0), List.of("500"));
+                c.commit();
+            }
+
+            // the stalled worker wakes up and runs a batch of 1000 rows from its cursor: it would go past 500
+            assertThatThrownBy(() -> applier.apply(sql, lease, first.lastKey(), 1_000, true))
+                    .isInstanceOf(dev.pgbackfill.chunk.BoundChangedException.class)
+                    .satisfies(e -> assertThat(((dev.pgbackfill.chunk.BoundChangedException) e).lease().hi()).containsExactly("500"));
+            assertThat(db.queryLong("SELECT count(*) FROM sp WHERE b IS NOT NULL")).as("the batch past the bound was rolled back").isEqualTo(100);
+            assertThatThrownBy(() -> applier.apply(sql, lease, first.lastKey(), 1_000, false))
+                    .as("the SKIP LOCKED batch is fenced the same way").isInstanceOf(dev.pgbackfill.chunk.BoundChangedException.class);
+
+            ChunkLease bounded = lease.withHi(List.of("500"));
+            BatchResult inside = applier.apply(sql, bounded, first.lastKey(), 1_000, true);
+            ChunkLease tail = idle.claim(new ChunkRequest(job, piece)).orElseThrow();
+            BatchResult rest = new BatchApplier(ds, idle, DbConfig.DEFAULT_LOCK_TIMEOUT).apply(sql, tail, tail.cursor(), 1_000, true);
+
+            assertThat(inside.updated()).isEqualTo(400);
+            assertThat(tail.lo()).containsExactly("500");
+            assertThat(tail.hi()).isNull();
+            assertThat(rest.updated()).isEqualTo(500);
+            assertThat(Audit.rowsNotUpdatedOnce(db, "sp", "t.id")).isZero();
+        }
+    }
 }

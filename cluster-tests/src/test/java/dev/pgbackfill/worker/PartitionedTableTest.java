@@ -66,8 +66,10 @@ class PartitionedTableTest {
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(s.rowsDone()).isEqualTo(12_000);
         assertThat(Audit.rowsNotUpdatedOnce(db, "pt_once", "t.id")).isZero();
-        assertThat(db.query("SELECT partition->>'name', count(*) FROM pgbackfill.chunk WHERE job_id = ? GROUP BY 1 ORDER BY 1", s.id()))
-                .containsExactly(java.util.List.of("pt_once_ap", "1"), java.util.List.of("pt_once_eu", "5"), java.util.List.of("pt_once_us", "1"));
+        assertThat(db.queryString("SELECT reason FROM pgbackfill.job_event WHERE job_id = ? AND from_state = 'PLANNING' AND to_state = 'RUNNING'",
+                s.id())).as("1 + 5 + 1 chunks: the big partition is cut, the small ones are one chunk each").isEqualTo("planned 7 chunk(s)");
+        assertThat(db.queryLong("SELECT count(*) FROM pgbackfill.chunk WHERE job_id = ? AND partition IS NULL", s.id()))
+                .as("every chunk (splits included) walks one partition").isZero();
         assertThat(s.spec().partitions()).containsExactly("pt_once_ap (~1000 rows)", "pt_once_eu (~10000 rows)", "pt_once_us (~1000 rows)");
     }
 
@@ -118,7 +120,8 @@ class PartitionedTableTest {
 
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(db.queryLong("SELECT count(*) FROM pt_attach WHERE b IS DISTINCT FROM a + 1")).isZero();
-        assertThat(db.queryLong("SELECT count(*) FROM pgbackfill.chunk WHERE job_id = ? AND partition->>'name' = 'pt_attach_sa'", job)).isEqualTo(1);
+        assertThat(db.queryLong("SELECT count(*) FROM pgbackfill.chunk WHERE job_id = ? AND partition->>'name' = 'pt_attach_sa'", job))
+                .isGreaterThanOrEqualTo(1);
         assertThat(s.rowsDone() + s.rowsReswept()).isEqualTo(6_500);
     }
 }

@@ -13,6 +13,11 @@ import java.util.UUID;
  */
 public record ChunkLease(long jobId, int chunkNo, UUID token, @Nullable List<String> lo, @Nullable List<String> hi,
                          @Nullable List<String> cursor, boolean skipped, @Nullable QualifiedName partition) {
+    /** The same lease after the coordinator split the chunk: its range now ends at {@code newHi}. */
+    public ChunkLease withHi(@Nullable List<String> newHi) {
+        return new ChunkLease(jobId, chunkNo, token, lo, newHi, cursor, skipped, partition);
+    }
+
     public String describe() {
         return "job " + jobId + " chunk " + chunkNo;
     }

@@ -152,6 +152,66 @@ public final class ChunkStore {
         return out;
     }
 
+    /** An open chunk as the splitter sees it: where its worker is ({@code cursor}, or {@code lo} before the first batch). */
+    public record Open(int chunkNo, ChunkState state, @Nullable List<String> lo, @Nullable List<String> cursor,
+                       @Nullable List<String> hi, @Nullable QualifiedName partition) {
+    }
+
+    /** The job's PENDING and RUNNING chunks, in chunk order. */
+    public List<Open> open(Connection c, long jobId) throws SQLException {
+        List<Open> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT chunk_no, state, lo::text, cursor::text, hi::text, partition::text "
+                + "FROM pgbackfill.chunk WHERE job_id = ? AND state IN " + ChunkState.sqlList(PENDING, RUNNING) + " ORDER BY chunk_no")) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Open(rs.getInt(1), ChunkState.valueOf(rs.getString(2)), key(rs.getString(3)), key(rs.getString(4)),
+                            key(rs.getString(5)), partition(rs.getString(6))));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Locks an open chunk's row for a split and returns it as it is now, or null when it is no longer open. While the
+     * lock is held no batch of the chunk can commit (each batch's checkpoint updates this row), so its cursor stays put.
+     */
+    public @Nullable Open lockOpen(Connection c, long jobId, int chunkNo) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT chunk_no, state, lo::text, cursor::text, hi::text, partition::text "
+                + "FROM pgbackfill.chunk WHERE job_id = ? AND chunk_no = ? AND state IN " + ChunkState.sqlList(PENDING, RUNNING) + " FOR UPDATE")) {
+            ps.setLong(1, jobId);
+            ps.setInt(2, chunkNo);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new Open(rs.getInt(1), ChunkState.valueOf(rs.getString(2)), key(rs.getString(3)), key(rs.getString(4)),
+                        key(rs.getString(5)), partition(rs.getString(6))) : null;
+            }
+        }
+    }
+
+    /**
+     * Splits a chunk locked by {@link #lockOpen} at {@code at} (beyond its cursor): the chunk now ends at {@code at}
+     * (its worker's next checkpoint sees the new bound), and {@code (at, old hi]} becomes a new PENDING chunk on the
+     * same partition. Returns the new chunk's number.
+     */
+    public int split(Connection c, long jobId, Open chunk, List<String> at) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "UPDATE pgbackfill.chunk SET hi = ?::jsonb, updated_at = now() WHERE job_id = ? AND chunk_no = ?")) {
+            ps.setString(1, Json.write(at));
+            ps.setLong(2, jobId);
+            ps.setInt(3, chunk.chunkNo());
+            ps.executeUpdate();
+        }
+        append(c, jobId, List.of(new ChunkRange(at, chunk.hi(), chunk.partition())));
+        try (PreparedStatement ps = c.prepareStatement("SELECT max(chunk_no) FROM pgbackfill.chunk WHERE job_id = ?")) {
+            ps.setLong(1, jobId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     /** DONE chunks in whose range rows still match: PENDING again from their lower bound, due for a request. */
     public void reopen(Connection c, long jobId, List<Integer> chunkNos) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(REOPEN)) {

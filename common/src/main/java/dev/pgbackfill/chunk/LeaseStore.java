@@ -92,8 +92,12 @@ public final class LeaseStore {
      * cursor and counts and extends the lease, only if this worker still holds the lease token. The job row is
      * read FOR SHARE, so a pause or cancel waits for batches in flight and no batch commits after it.
      *
-     * @throws LeaseLostException  when the token no longer matches (the caller must roll back)
-     * @throws JobStoppedException when the job is not RUNNING (the caller must roll back)
+     * The checkpoint also requires the range's upper bound the worker works to: a chunk the coordinator split meanwhile
+     * ({@code ChunkStore.shrink}) refuses the batch, which may have gone past the new bound.
+     *
+     * @throws LeaseLostException     when the token no longer matches (the caller must roll back)
+     * @throws BoundChangedException  when the chunk was split (the caller must roll back and go on with its lease)
+     * @throws JobStoppedException    when the job is not RUNNING (the caller must roll back)
      */
     public void checkpoint(Connection c, ChunkLease lease, List<String> cursor, long rows, boolean skipLocked) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("""
@@ -104,7 +108,7 @@ public final class LeaseStore {
                        rows_reswept = c.rows_reswept + CASE WHEN c.reopened THEN ?::bigint ELSE 0 END,
                        lease_expires_at = now() + ? * interval '1 millisecond', updated_at = now()
                   FROM j
-                 WHERE c.job_id = ? AND c.chunk_no = ? AND c.lease_token = ?
+                 WHERE c.job_id = ? AND c.chunk_no = ? AND c.lease_token = ? AND c.hi IS NOT DISTINCT FROM ?::jsonb
              RETURNING j.state""")) {
             ps.setLong(1, lease.jobId());
             ps.setString(2, cursor == null ? null : Json.write(cursor));
@@ -115,14 +119,28 @@ public final class LeaseStore {
             ps.setLong(7, lease.jobId());
             ps.setInt(8, lease.chunkNo());
             ps.setObject(9, lease.token());
+            ps.setString(10, lease.hi() == null ? null : Json.write(lease.hi()));
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    throw new LeaseLostException(lease);
+                    throw splitOrLost(c, lease);
                 }
                 JobState state = JobState.valueOf(rs.getString(1));
                 if (state != JobState.RUNNING) {
                     throw new JobStoppedException(lease.jobId(), state);
                 }
+            }
+        }
+    }
+
+    /** Why the fence refused: the chunk was split (still ours, a new upper bound), or the lease is gone. */
+    private static RuntimeException splitOrLost(Connection c, ChunkLease lease) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT hi::text FROM pgbackfill.chunk WHERE job_id = ? AND chunk_no = ? AND lease_token = ?")) {
+            ps.setLong(1, lease.jobId());
+            ps.setInt(2, lease.chunkNo());
+            ps.setObject(3, lease.token());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? new BoundChangedException(lease.withHi(ChunkStore.key(rs.getString(1)))) : new LeaseLostException(lease);
             }
         }
     }

@@ -120,6 +120,20 @@ public final class BatchSql {
         return "SELECT pg_relation_size(CAST(? AS regclass)) / current_setting('block_size')::bigint";
     }
 
+    /**
+     * Read-only: the planner's estimate of the rows in a key range, as {@code EXPLAIN (FORMAT JSON)} (no row is
+     * read): how much is left of a running chunk, when the coordinator considers splitting it. Parameters as in
+     * {@link #batch}, without the limit.
+     */
+    public String estimateRange(boolean lower, boolean upper) {
+        return "EXPLAIN (FORMAT JSON) SELECT 1 FROM " + spec.table().sql() + " t WHERE " + keyRange(lower, upper);
+    }
+
+    /** Read-only: whether the first key (parameters) sorts before the second, compared as the key's types. */
+    public String keyBefore() {
+        return "SELECT " + paramTuple() + " < " + paramTuple();
+    }
+
     /** Read-only: min and max key (integer single-column keys), for the planner. */
     public String minMax() {
         String k = "t." + spec.keys().get(0).quoted();

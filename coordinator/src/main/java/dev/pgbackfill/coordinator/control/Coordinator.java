@@ -3,6 +3,7 @@ package dev.pgbackfill.coordinator.control;
 import dev.pgbackfill.chunk.ChunkStore;
 import dev.pgbackfill.coordinator.health.HealthGate;
 import dev.pgbackfill.coordinator.health.Probe;
+import dev.pgbackfill.coordinator.split.TailSplitter;
 import dev.pgbackfill.coordinator.monitor.Monitor;
 import dev.pgbackfill.coordinator.monitor.ProgressSampler;
 import dev.pgbackfill.coordinator.publish.ChunkPublisher;
@@ -38,7 +39,8 @@ public final class Coordinator implements AutoCloseable {
         this.metrics = new JobMetrics(jobs, health);
         this.lifecycle = new JobLifecycle(dataSource, jobs, chunks, republisher, health);
         CompletionVerifier verifier = new CompletionVerifier(jobs, chunks, republisher, sampler, settings.maxVerifyRounds());
-        this.monitor = new Monitor(dataSource, new Monitor.Parts(jobs, health, republisher, sampler, verifier, metrics),
+        TailSplitter splitter = settings.splitChunks() ? new TailSplitter(jobs, chunks) : null;
+        this.monitor = new Monitor(dataSource, new Monitor.Parts(jobs, health, republisher, sampler, verifier, metrics, splitter),
                 settings.tick(), settings.sampleEvery());
     }
 

@@ -4,6 +4,8 @@ import dev.pgbackfill.coordinator.control.JobMetrics;
 import dev.pgbackfill.coordinator.health.HealthGate;
 import dev.pgbackfill.coordinator.health.HealthMonitor;
 import dev.pgbackfill.coordinator.publish.Republisher;
+import dev.pgbackfill.coordinator.split.TailSplitter;
+import org.jspecify.annotations.Nullable;
 import dev.pgbackfill.coordinator.verify.CompletionVerifier;
 import dev.pgbackfill.job.JobState;
 import dev.pgbackfill.job.JobStore;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's runbook, one tick at a time: as the leader, fail jobs whose planning was abandoned; then for
- * every RUNNING job, judge its health, publish the requests its chunks need, sample its progress, and complete it
+ * every RUNNING job, judge its health, split a chunk when a worker thread would idle, publish the requests its
+ * chunks need, sample its progress, and complete it
  * when its chunks are done and verified. A worker's "chunk done" notification brings the next tick forward.
  */
 public final class Monitor implements AutoCloseable {
@@ -31,7 +34,7 @@ public final class Monitor implements AutoCloseable {
 
     /** The parts a tick runs, in the order it runs them. */
     public record Parts(JobStore jobs, HealthGate health, Republisher republisher, ProgressSampler sampler,
-                        CompletionVerifier verifier, JobMetrics metrics) {
+                        CompletionVerifier verifier, JobMetrics metrics, @Nullable TailSplitter splitter) {
     }
 
     private final DataSource dataSource;
@@ -164,6 +167,9 @@ public final class Monitor implements AutoCloseable {
             if (parts.health().pausedByHealth(c, jobId, throttle, signals)) {
                 return signals;
             }
+        }
+        if (parts.splitter() != null) {
+            parts.splitter().splitIfIdle(c, jobId); // its new piece is published just below
         }
         parts.republisher().publishDue(jobId);
         if (sample) {

@@ -98,9 +98,7 @@ public final class Planner {
             return List.of(new ChunkRange(null, null, partition));
         }
         long wanted = Math.min(MAX_CHUNKS, (rows + chunkSize - 1) / chunkSize);
-        List<List<String>> bounds = spec.keys().size() == 1 && spec.keys().get(0).isInteger()
-                ? integerBounds(spec, wanted)
-                : sampledBounds(spec, rows, wanted);
+        List<List<String>> bounds = withoutEmptyChunks(spec, bounds(spec, rows, wanted));
         List<ChunkRange> chunks = new ArrayList<>();
         List<String> lo = null;
         for (List<String> b : bounds) {
@@ -109,6 +107,48 @@ public final class Planner {
         }
         chunks.add(new ChunkRange(lo, null, partition));
         return chunks;
+    }
+
+    /**
+     * Where to cut: a single-column key at the quantiles of its statistics histogram when the relation was analysed
+     * ({@link KeyHistogram}); otherwise an integer key by min/max arithmetic and any other key by a sample.
+     */
+    private List<List<String>> bounds(ResolvedSpec spec, long rows, long wanted) throws SQLException {
+        boolean integer = spec.keys().size() == 1 && spec.keys().get(0).isInteger();
+        if (spec.keys().size() == 1) {
+            List<String> histogram = KeyHistogram.bounds(connection, spec.table(), spec.keys().get(0).name());
+            if (histogram.size() >= 2) {
+                List<List<String>> cuts = integer ? KeyHistogram.integerCuts(histogram, wanted) : KeyHistogram.edgeCuts(histogram, wanted);
+                if (!cuts.isEmpty()) {
+                    return cuts;
+                }
+            }
+        }
+        return integer ? integerBounds(spec, wanted) : sampledBounds(spec, rows, wanted);
+    }
+
+    /**
+     * Drops the bounds of chunks that hold no row, merging each empty chunk into the next: one index probe per chunk
+     * (its first key, if any). A key with gaps (ids from merged sequences, an outlier far out) cut by arithmetic
+     * would otherwise give workers chunks with nothing in them, each with a chunk's fixed costs.
+     */
+    private List<List<String>> withoutEmptyChunks(ResolvedSpec spec, List<List<String>> bounds) throws SQLException {
+        List<List<String>> kept = new ArrayList<>();
+        BatchSql sql = new BatchSql(spec);
+        List<String> lo = null;
+        for (List<String> hi : bounds) {
+            try (PreparedStatement ps = connection.prepareStatement(sql.sliceEnd(lo != null, true))) {
+                int i = BatchSql.bindRange(ps, lo, hi);
+                ps.setInt(i, 0);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        kept.add(hi);
+                        lo = hi;
+                    }
+                }
+            }
+        }
+        return kept;
     }
 
     /** reltuples when the relation was ever analysed; otherwise a count (only small or new tables lack statistics). */

@@ -35,6 +35,16 @@ class PlannerTest {
                 INSERT INTO int_extreme_t SELECT g, 0 FROM generate_series(2147483447, 2147483647) g;
                 CREATE TABLE text_t (k text PRIMARY KEY, v int);
                 INSERT INTO text_t SELECT lpad(g::text, 6, '0'), 0 FROM generate_series(1, 1000) g;
+                ALTER TABLE dense_t SET (autovacuum_enabled = false); ALTER TABLE extreme_t SET (autovacuum_enabled = false);
+                ALTER TABLE int_extreme_t SET (autovacuum_enabled = false); ALTER TABLE text_t SET (autovacuum_enabled = false);
+                CREATE TABLE outlier_t (id bigint PRIMARY KEY, v int);
+                INSERT INTO outlier_t SELECT g, 0 FROM generate_series(1, 60000) g; INSERT INTO outlier_t VALUES (1000000000000000, 0);
+                CREATE TABLE islands_t (id bigint PRIMARY KEY, v int);
+                INSERT INTO islands_t SELECT g, 0 FROM generate_series(1, 30000) g;
+                INSERT INTO islands_t SELECT 1000000000000 + g, 0 FROM generate_series(1, 30000) g;
+                CREATE TABLE prefix_t (k text PRIMARY KEY, v int);
+                INSERT INTO prefix_t SELECT 'tenant-00000000000000000000-order-' || lpad(g::text, 7, '0'), 0 FROM generate_series(1, 50000) g;
+                ANALYZE outlier_t; ANALYZE islands_t; ANALYZE prefix_t;
                 CREATE TABLE parted_t (id bigint NOT NULL, region text NOT NULL, v int, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
                 CREATE TABLE parted_t_eu PARTITION OF parted_t FOR VALUES IN ('eu');
                 CREATE TABLE parted_t_us PARTITION OF parted_t FOR VALUES IN ('us');
@@ -153,5 +163,52 @@ class PlannerTest {
         assertThat(chunks.subList(2, 4)).allSatisfy(r -> assertThat(r.partition().name()).isEqualTo("ranged_t_2"));
         assertThat(chunks.get(0).hi()).isEqualTo(List.of("250"));
         assertThat(chunks.get(2).hi()).isEqualTo(List.of("750"));
+    }
+
+    /** Rows in each chunk, counted: what a plan that follows the data must keep even. */
+    private static List<Long> rowsPerChunk(String table, String key, String type, List<ChunkRange> chunks) {
+        return chunks.stream().map(r -> db.queryLong("SELECT count(*) FROM " + table + " WHERE (?::text IS NULL OR " + key + " > ?::" + type
+                + ") AND (?::text IS NULL OR " + key + " <= ?::" + type + ")", lo(r), lo(r), hi(r), hi(r))).toList();
+    }
+
+    private static Object lo(ChunkRange r) {
+        return r.lo() == null ? null : r.lo().getFirst();
+    }
+
+    private static Object hi(ChunkRange r) {
+        return r.hi() == null ? null : r.hi().getFirst();
+    }
+
+    private static void assertEven(List<Long> rows) {
+        List<Long> sorted = rows.stream().sorted().toList();
+        long median = sorted.get(sorted.size() / 2);
+        assertThat(sorted.getLast()).as("largest chunk against the median, rows " + rows).isLessThanOrEqualTo(2 * median);
+        assertThat(sorted.getFirst()).as("no empty chunk, rows " + rows).isPositive();
+    }
+
+    @Test
+    void oneOutlierKeyNoLongerPutsEveryRowInTheFirstChunk() throws Exception {
+        List<ChunkRange> chunks = plan("outlier_t", 6_000L);
+
+        assertContiguous(chunks);
+        assertThat(chunks).hasSizeBetween(9, 11);
+        assertEven(rowsPerChunk("outlier_t", "id", "bigint", chunks));
+    }
+
+    @Test
+    void twoDenseIslandsFarApartAreCutWhereTheRowsAre() throws Exception {
+        List<ChunkRange> chunks = plan("islands_t", 6_000L);
+
+        assertContiguous(chunks);
+        assertEven(rowsPerChunk("islands_t", "id", "bigint", chunks));
+    }
+
+    @Test
+    void textKeysWithALongCommonPrefixAreCutEvenlyFromTheStatistics() throws Exception {
+        List<ChunkRange> chunks = plan("prefix_t", 5_000L);
+
+        assertContiguous(chunks);
+        assertThat(chunks).hasSizeBetween(9, 11);
+        assertEven(rowsPerChunk("prefix_t", "k", "text", chunks));
     }
 }

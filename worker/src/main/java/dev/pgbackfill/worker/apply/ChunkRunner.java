@@ -4,6 +4,7 @@ import dev.pgbackfill.error.SqlErrors;
 import dev.pgbackfill.spec.BatchSql;
 import dev.pgbackfill.worker.WorkerMetrics;
 import dev.pgbackfill.worker.WorkerSettings;
+import dev.pgbackfill.chunk.BoundChangedException;
 import dev.pgbackfill.chunk.ChunkLease;
 import dev.pgbackfill.chunk.JobStoppedException;
 import dev.pgbackfill.chunk.LeaseLostException;
@@ -87,10 +88,11 @@ public final class ChunkRunner {
     }
 
     /** The forward pass from the checkpoint, then, when rows may have been skipped, sweeps of the whole range. */
-    private Outcome work(ChunkLease lease, Throttle.ChunkThrottle chunkThrottle) throws Exception {
-        BatchSql job = specs.apply(lease.jobId());
-        BatchSql sql = lease.partition() == null ? job : new BatchSql(job.spec().onPartition(lease.partition()));
-        Pass pass = new Pass(sql, lease, chunkThrottle, lease.cursor(), sql.spec().batchSize()).run();
+    private Outcome work(ChunkLease claimed, Throttle.ChunkThrottle chunkThrottle) throws Exception {
+        BatchSql job = specs.apply(claimed.jobId());
+        BatchSql sql = claimed.partition() == null ? job : new BatchSql(job.spec().onPartition(claimed.partition()));
+        Pass pass = new Pass(sql, claimed, chunkThrottle, claimed.cursor(), sql.spec().batchSize()).run();
+        ChunkLease lease = pass.lease; // a split while it ran moved its upper bound
         if (!pass.skipLocked && !lease.skipped()) {
             // every batch was a plain bounded UPDATE, which waits for row locks instead of skipping rows: nothing
             // in the range was passed over (rows written behind the cursor meanwhile are the job-level check's)
@@ -108,7 +110,9 @@ public final class ChunkRunner {
             if (sweep > 1) {
                 waitRenewing(lease, backoff(sweep - 1));
             }
-            limit = new Pass(sql, lease, chunkThrottle, lease.lo(), limit).run().limit;
+            Pass sweepPass = new Pass(sql, lease, chunkThrottle, lease.lo(), limit).run();
+            lease = sweepPass.lease;
+            limit = sweepPass.limit;
         }
     }
 
@@ -142,12 +146,14 @@ public final class ChunkRunner {
     }
 
     /**
-     * Batches from {@code start} to the end of the range. At the end, {@code limit} is the batch size it settled on
-     * and {@code skipLocked} whether any SKIP LOCKED batch ran (rows may have been passed over).
+     * Batches from {@code start} to the end of the range. At the end, {@code limit} is the batch size it settled on,
+     * {@code skipLocked} whether any SKIP LOCKED batch ran (rows may have been passed over), and {@code lease} the
+     * lease with the range's current end (the coordinator may split a running chunk: the pass then stops at the new
+     * bound, the batch that met the split having been rolled back by the fence).
      */
     private final class Pass {
         private final BatchSql sql;
-        private final ChunkLease lease;
+        private ChunkLease lease;
         private final Throttle.ChunkThrottle chunkThrottle;
         private final Throttle.Waiter waiter;
         private List<String> cursor;
@@ -197,7 +203,15 @@ public final class ChunkRunner {
                 List<String> from = cursor;
                 int n = limit;
                 boolean optimistic = pessimistic == 0;
-                BatchResult result = retry.executeCallable(() -> applier.apply(sql, lease, from, n, optimistic));
+                ChunkLease current = lease;
+                BatchResult result;
+                try {
+                    result = retry.executeCallable(() -> applier.apply(sql, current, from, n, optimistic));
+                } catch (BoundChangedException e) {
+                    lease = e.lease();
+                    log.info("{}: split by the coordinator; now ends at {}", lease.describe(), range(lease));
+                    return null; // the same batch again, within the new bound
+                }
                 timeouts = 0;
                 if (optimistic && !result.optimistic() && result.locked() == n) {
                     pessimistic = CONTENDED_BATCHES; // rows are being held: skip them for a while rather than wait

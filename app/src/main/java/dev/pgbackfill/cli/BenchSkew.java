@@ -1,0 +1,130 @@
+package dev.pgbackfill.cli;
+
+import dev.pgbackfill.job.JobState;
+import dev.pgbackfill.job.JobStatus;
+import dev.pgbackfill.spec.BackfillSpec;
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.sql.DataSource;
+
+/**
+ * The bench's skew section ({@code --methods skew}): the same backfill on tables of the same row count whose keys
+ * are spread as real tables' are, each against a uniform table, 4 worker threads. Reports each shape's time as a
+ * ratio to the uniform one (goal ≤ 1.15), the largest chunk against the median (goal ≤ 2, splits included) and how
+ * many splits the coordinator made. Every table is analysed first, as autovacuum would have.
+ */
+final class BenchSkew {
+    static final String TABLE = "pgbf_skew";
+    static final int WORKERS = 4;
+
+    /** A key distribution: the column type and the SELECT over {@code g} (1 … N) that makes the keys. */
+    record Shape(String name, String keyType, String keys, boolean partitioned) {
+    }
+
+    static List<Shape> shapes(long rows) {
+        return List.of(
+                new Shape("uniform ids 1 … N", "bigint", "g", false),
+                new Shape("ids 1 … N-1 and one at 10^15", "bigint", "CASE WHEN g = " + rows + " THEN 1000000000000000 ELSE g END", false),
+                new Shape("two dense islands 10^12 apart", "bigint", "CASE WHEN g <= " + rows / 2 + " THEN g ELSE 1000000000000 + g END", false),
+                new Shape("gaps growing with the key (id = g²)", "bigint", "g::bigint * g", false),
+                new Shape("time-ordered uuid (v7 layout)", "uuid",
+                        "(lpad(to_hex(1700000000000 + g), 12, '0') || substr(md5(g::text), 1, 20))::uuid", false),
+                new Shape("text keys with a long common prefix", "text", "'tenant-0000000000000000-order-' || lpad(g::text, 9, '0')", false),
+                new Shape("partitioned, one partition 10x the others", "bigint", "g", true));
+    }
+
+    private final BenchCommand b;
+
+    BenchSkew(BenchCommand bench) {
+        this.b = bench;
+    }
+
+    List<BenchCommand.Result> measure(DataSource ds, PrintStream err) throws Exception {
+        List<BenchCommand.Result> out = new ArrayList<>();
+        Double uniform = null;
+        for (Shape shape : shapes(b.rows)) {
+            create(ds, shape);
+            double[] run = run(ds, err);
+            uniform = uniform == null ? run[0] : uniform;
+            String note = String.format(Locale.ROOT, "%.2fx uniform; largest chunk %.1fx median; %d split(s)", run[0] / uniform, run[1], (long) run[2]);
+            err.printf(Locale.ROOT, "  skew: %-45s %8.2f s  %s%n", shape.name(), run[0], note);
+            out.add(new BenchCommand.Result("skew: " + shape.name() + ", " + WORKERS + " workers", b.rows, run[0], b.rows / run[0], null, null, note));
+        }
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE IF EXISTS " + TABLE);
+        }
+        return out;
+    }
+
+    private void create(DataSource ds, Shape s) throws SQLException {
+        try (Connection c = ds.getConnection(); Statement st = c.createStatement()) {
+            st.execute("SET statement_timeout = 0");
+            st.execute("DROP TABLE IF EXISTS " + TABLE);
+            if (s.partitioned()) {
+                st.execute("CREATE TABLE " + TABLE + " (id bigint NOT NULL, region text NOT NULL, a int NOT NULL, b int, PRIMARY KEY (id, region)) "
+                        + "PARTITION BY LIST (region)");
+                for (String p : List.of("big", "p1", "p2", "p3")) {
+                    st.execute("CREATE TABLE " + TABLE + "_" + p + " PARTITION OF " + TABLE + " FOR VALUES IN ('" + p + "')");
+                }
+                st.execute("INSERT INTO " + TABLE + " SELECT g, CASE g % 13 WHEN 0 THEN 'p1' WHEN 1 THEN 'p2' WHEN 2 THEN 'p3' ELSE 'big' END, "
+                        + "g % 1000 FROM generate_series(1, " + b.rows + ") g");
+            } else {
+                st.execute("CREATE TABLE " + TABLE + " (id " + s.keyType() + " PRIMARY KEY, a int NOT NULL, b int)");
+                st.execute("INSERT INTO " + TABLE + " SELECT " + s.keys() + ", g % 1000 FROM generate_series(1, " + b.rows + ") g");
+            }
+            st.execute("VACUUM ANALYZE " + TABLE);
+            st.execute("CHECKPOINT");
+        }
+    }
+
+    /** Seconds, largest chunk / median chunk (rows), splits. */
+    private double[] run(DataSource ds, PrintStream err) throws Exception {
+        try (LocalCluster cluster = LocalCluster.start((com.zaxxer.hikari.HikariDataSource) ds, b.kafka, b.db, WORKERS, err)) {
+            long t0 = System.nanoTime();
+            long id = cluster.coordinator.launch(BackfillSpec.on(TABLE).set("b = a + 1").build(), "bench");
+            JobStatus s = cluster.coordinator.status(id);
+            while (!s.state().isTerminal()) {
+                Thread.sleep(20);
+                s = cluster.coordinator.status(id);
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            if (s.state() != JobState.SUCCEEDED) {
+                throw new IllegalStateException("skew bench: job " + id + " ended " + s.state() + ": " + s.lastError());
+            }
+            return new double[] {seconds, largestOverMedian(ds, id), splits(ds, id)};
+        }
+    }
+
+    private static double largestOverMedian(DataSource ds, long job) throws SQLException {
+        List<Long> rows = new ArrayList<>();
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT rows_done + rows_reswept FROM pgbackfill.chunk WHERE job_id = ? ORDER BY 1")) {
+            ps.setLong(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getLong(1));
+                }
+            }
+        }
+        long median = Math.max(1, rows.get(rows.size() / 2));
+        return (double) rows.getLast() / median;
+    }
+
+    private static long splits(DataSource ds, long job) throws SQLException {
+        try (Connection c = ds.getConnection();
+             PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pgbackfill.job_event WHERE job_id = ? AND kind = 'split'")) {
+            ps.setLong(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}

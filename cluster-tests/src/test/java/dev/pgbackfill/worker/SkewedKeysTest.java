@@ -1,0 +1,84 @@
+package dev.pgbackfill.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.pgbackfill.job.JobState;
+import dev.pgbackfill.job.JobStatus;
+import dev.pgbackfill.spec.BackfillSpec;
+import dev.pgbackfill.testkit.TestDatabase;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Scale-out on keys real tables have: where the plan cannot follow the data (a never-analysed table with one outlier
+ * id, so min/max arithmetic puts every row in the first chunk), the coordinator splits the running chunk for the
+ * idle worker threads. Every row changes exactly once, and the chunks still cover the key space with no gap and no
+ * overlap. Three workers of one thread each.
+ */
+class SkewedKeysTest {
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+    static Cluster cluster;
+
+    @BeforeAll
+    static void start() {
+        cluster = new Cluster(db).withWorkers(3);
+    }
+
+    @AfterAll
+    static void stop() {
+        cluster.close();
+    }
+
+    /** The chunks' ranges in key order (bigint keys): each starts where the one before it ends, both ends open. */
+    private static void assertCoverWithoutGapOrOverlap(long job) {
+        List<List<String>> ranges = db.query("SELECT coalesce(lo->>0, '-inf'), coalesce(hi->>0, 'inf') FROM pgbackfill.chunk WHERE job_id = ? "
+                + "ORDER BY (lo->>0)::numeric NULLS FIRST", job);
+        assertThat(ranges.getFirst().getFirst()).isEqualTo("-inf");
+        assertThat(ranges.getLast().getLast()).isEqualTo("inf");
+        for (int i = 1; i < ranges.size(); i++) {
+            assertThat(ranges.get(i).getFirst()).as("chunk %d starts where chunk %d ends: %s", i, i - 1, ranges).isEqualTo(ranges.get(i - 1).getLast());
+        }
+    }
+
+    @Test
+    void anOutlierIdMakesOneHugeChunkWhichIsSplitForTheIdleWorkers() throws Exception {
+        db.exec("CREATE TABLE sk_outlier (id bigint PRIMARY KEY, a int NOT NULL, b int) WITH (autovacuum_enabled = false); "
+                + "INSERT INTO sk_outlier SELECT g, g FROM generate_series(1, 300000) g; INSERT INTO sk_outlier VALUES (1000000000000000, 0)");
+        Audit.install(db, "sk_outlier", "t.id");
+
+        JobStatus s = cluster.awaitFinished(cluster.launch(BackfillSpec.on("sk_outlier").set("b = a + 1").batchSize(500).chunkSize(2_000L).build()),
+                Duration.ofSeconds(120));
+
+        assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(s.rowsDone()).isEqualTo(300_001);
+        assertThat(Audit.rowsNotUpdatedOnce(db, "sk_outlier", "t.id")).isZero();
+        assertCoverWithoutGapOrOverlap(s.id());
+        long splits = db.queryLong("SELECT count(*) FROM pgbackfill.job_event WHERE job_id = ? AND kind = 'split'", s.id());
+        assertThat(splits).as("the first chunk held every row; it was split").isPositive();
+        assertThat(db.queryLong("SELECT count(*) FROM pgbackfill.chunk WHERE job_id = ? AND rows_done >= 2000", s.id()))
+                .as("chunks that did real work").isGreaterThanOrEqualTo(3);
+        assertThat(db.queryString("SELECT reason FROM pgbackfill.job_event WHERE job_id = ? AND kind = 'split' ORDER BY id LIMIT 1", s.id()))
+                .startsWith("chunk 0 split at key [").contains("for an idle worker thread");
+    }
+
+    @Test
+    void aTextKeyWithALongCommonPrefixIsSharedOutToo() throws Exception {
+        db.exec("CREATE TABLE sk_text (k text PRIMARY KEY, a int NOT NULL, b int) WITH (autovacuum_enabled = false); "
+                + "INSERT INTO sk_text SELECT 'tenant-000000000000-order-' || lpad(g::text, 7, '0'), g FROM generate_series(1, 30000) g");
+        Audit.install(db, "sk_text", "t.k");
+
+        JobStatus s = cluster.awaitFinished(cluster.launch(BackfillSpec.on("sk_text").set("b = a * 3").batchSize(500).chunkSize(100_000L).build()),
+                Duration.ofSeconds(120));
+
+        assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(Audit.rowsNotUpdatedOnce(db, "sk_text", "t.k")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM pgbackfill.chunk WHERE job_id = ?", s.id())).as("one planned chunk, split while it ran")
+                .isGreaterThan(1);
+        assertThat(db.queryLong("SELECT count(*) FROM sk_text WHERE b IS DISTINCT FROM a * 3")).isZero();
+    }
+}
