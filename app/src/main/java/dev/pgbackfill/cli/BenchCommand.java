@@ -100,29 +100,35 @@ public final class BenchCommand implements Callable<Integer> {
             err.printf(Locale.ROOT, "bench: %,d rows, %s key, PostgreSQL %s%n", rows, key, machine.get("server_version"));
 
             results.addAll(baselines(table, ds, err));
-            if (methods.contains("pgbackfill")) {
-                ControlSchema.install(ds);
-                for (int w : workerCounts) {
-                    results.add(pgbackfill(table, ds, w, err));
-                }
-            }
-            if (methods.contains("skew")) {
-                ControlSchema.install(ds);
-                results.addAll(new BenchSkew(this).measure(ds, err));
-            }
-            if (methods.contains("impact")) {
-                if (!key.equals("bigint")) {
-                    err.println("  impact: skipped (the foreground load picks random bigint keys)");
-                } else {
-                    ControlSchema.install(ds);
-                    Double unthrottled = results.stream().filter(r -> r.method().startsWith("pgbackfill run, 2")).map(Result::rowsPerSecond)
-                            .findFirst().orElse(null);
-                    impact = new BenchImpact(this).measure(table, ds, unthrottled == null ? pgbackfill(table, ds, 2, err).rowsPerSecond() : unthrottled, err);
-                }
-            }
+            impact = pgbackfillMethods(table, ds, results, err);
         }
         new BenchReport(this).write(results, machine, impact);
         return 0;
+    }
+
+    /** pgbackfill's own runs, the skew suite and the impact section, as asked for; returns the impact section or null. */
+    private Map<String, Object> pgbackfillMethods(BenchTable table, DataSource ds, List<Result> results, PrintStream err) throws Exception {
+        if (methods.contains("pgbackfill")) {
+            ControlSchema.install(ds);
+            for (int w : workerCounts) {
+                results.add(pgbackfill(table, ds, w, err));
+            }
+        }
+        if (methods.contains("skew")) {
+            ControlSchema.install(ds);
+            results.addAll(new BenchSkew(this).measure(ds, err));
+        }
+        if (!methods.contains("impact")) {
+            return null;
+        }
+        if (!key.equals("bigint")) {
+            err.println("  impact: skipped (the foreground load picks random bigint keys)");
+            return null;
+        }
+        ControlSchema.install(ds);
+        Double unthrottled = results.stream().filter(r -> r.method().startsWith("pgbackfill run, 2")).map(Result::rowsPerSecond)
+                .findFirst().orElse(null);
+        return new BenchImpact(this).measure(table, ds, unthrottled == null ? pgbackfill(table, ds, 2, err).rowsPerSecond() : unthrottled, err);
     }
 
     /** The foreground load in words, e.g. "4 threads paced at 2000 ops/s". */

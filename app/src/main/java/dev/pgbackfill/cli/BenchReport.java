@@ -23,11 +23,12 @@ final class BenchReport {
         Double seed = rate(results, "seed loop");
         Double batch = rate(results, "Spring Batch");
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "%n| method | rows | seconds | rows/s | ÷ in-server | ÷ seed loop | ÷ Spring Batch |%n|---|---:|---:|---:|---:|---:|---:|%n"));
+        md.append(String.format(Locale.ROOT, "%n| method | rows | seconds | rows/s | ÷ in-server | ÷ seed loop | ÷ Spring Batch | note |%n"
+                + "|---|---:|---:|---:|---:|---:|---:|---|%n"));
         List<Map<String, Object>> json = new ArrayList<>();
         for (BenchCommand.Result r : results) {
-            md.append(String.format(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %s | %s | %s |%n", r.method(), r.rows(), r.seconds(), r.rowsPerSecond(),
-                    ratio(r.rowsPerSecond(), ceiling), ratio(r.rowsPerSecond(), seed), ratio(r.rowsPerSecond(), batch)));
+            md.append(String.format(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %s | %s | %s | %s |%n", r.method(), r.rows(), r.seconds(), r.rowsPerSecond(),
+                    ratio(r.rowsPerSecond(), ceiling), ratio(r.rowsPerSecond(), seed), ratio(r.rowsPerSecond(), batch), r.note() == null ? "" : r.note()));
             json.add(row(r, ceiling, seed, batch));
         }
         if (impact != null) {

@@ -48,31 +48,32 @@ class SkewedKeysTest {
     @Test
     void anOutlierIdMakesOneHugeChunkWhichIsSplitForTheIdleWorkers() throws Exception {
         db.exec("CREATE TABLE sk_outlier (id bigint PRIMARY KEY, a int NOT NULL, b int) WITH (autovacuum_enabled = false); "
-                + "INSERT INTO sk_outlier SELECT g, g FROM generate_series(1, 300000) g; INSERT INTO sk_outlier VALUES (1000000000000000, 0)");
+                + "INSERT INTO sk_outlier SELECT g, g FROM generate_series(1, 600000) g; INSERT INTO sk_outlier VALUES (1000000000000000, 0)");
         Audit.install(db, "sk_outlier", "t.id");
 
         JobStatus s = cluster.awaitFinished(cluster.launch(BackfillSpec.on("sk_outlier").set("b = a + 1").batchSize(500).chunkSize(2_000L).build()),
                 Duration.ofSeconds(120));
 
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
-        assertThat(s.rowsDone()).isEqualTo(300_001);
+        assertThat(s.rowsDone()).isEqualTo(600_001);
         assertThat(Audit.rowsNotUpdatedOnce(db, "sk_outlier", "t.id")).isZero();
         assertCoverWithoutGapOrOverlap(s.id());
         long splits = db.queryLong("SELECT count(*) FROM pgbackfill.job_event WHERE job_id = ? AND kind = 'split'", s.id());
         assertThat(splits).as("the first chunk held every row; it was split").isPositive();
-        assertThat(db.queryLong("SELECT count(*) FROM pgbackfill.chunk WHERE job_id = ? AND rows_done >= 2000", s.id()))
-                .as("chunks that did real work").isGreaterThanOrEqualTo(3);
+        assertThat(db.queryLong("SELECT count(*) FROM pgbackfill.chunk WHERE job_id = ? AND rows_done >= 50000", s.id()))
+                .as("chunks that did real work (pieces are at least 1.5 s of work)").isGreaterThanOrEqualTo(2);
         assertThat(db.queryString("SELECT reason FROM pgbackfill.job_event WHERE job_id = ? AND kind = 'split' ORDER BY id LIMIT 1", s.id()))
                 .startsWith("chunk 0 split at key [").contains("for an idle worker thread");
     }
 
     @Test
     void aTextKeyWithALongCommonPrefixIsSharedOutToo() throws Exception {
-        db.exec("CREATE TABLE sk_text (k text PRIMARY KEY, a int NOT NULL, b int) WITH (autovacuum_enabled = false); "
-                + "INSERT INTO sk_text SELECT 'tenant-000000000000-order-' || lpad(g::text, 7, '0'), g FROM generate_series(1, 30000) g");
+        db.exec("CREATE TABLE sk_text (k text PRIMARY KEY, a int NOT NULL, b int); "
+                + "INSERT INTO sk_text SELECT 'tenant-000000000000-order-' || lpad(g::text, 7, '0'), g FROM generate_series(1, 300000) g; "
+                + "ANALYZE sk_text");
         Audit.install(db, "sk_text", "t.k");
 
-        JobStatus s = cluster.awaitFinished(cluster.launch(BackfillSpec.on("sk_text").set("b = a * 3").batchSize(500).chunkSize(100_000L).build()),
+        JobStatus s = cluster.awaitFinished(cluster.launch(BackfillSpec.on("sk_text").set("b = a * 3").batchSize(500).chunkSize(1_000_000L).build()),
                 Duration.ofSeconds(120));
 
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);

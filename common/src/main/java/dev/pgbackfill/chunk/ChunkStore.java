@@ -152,21 +152,35 @@ public final class ChunkStore {
         return out;
     }
 
-    /** An open chunk as the splitter sees it: where its worker is ({@code cursor}, or {@code lo} before the first batch). */
+    /**
+     * An open chunk as the splitter sees it: where its worker is ({@code cursor}, or {@code lo} before the first batch),
+     * and how fast it goes ({@code rowsDone} in {@code runningSeconds} since it was first claimed; 0 when never claimed).
+     */
     public record Open(int chunkNo, ChunkState state, @Nullable List<String> lo, @Nullable List<String> cursor,
-                       @Nullable List<String> hi, @Nullable QualifiedName partition) {
+                       @Nullable List<String> hi, @Nullable QualifiedName partition, long rowsDone, double runningSeconds) {
+        /** Rows per second of its worker so far; 0 before it has a measurable rate. */
+        public double rate() {
+            return runningSeconds >= 0.5 && rowsDone > 0 ? rowsDone / runningSeconds : 0;
+        }
+    }
+
+    private static final String OPEN_COLUMNS = "chunk_no, state, lo::text, cursor::text, hi::text, partition::text, rows_done, "
+            + "coalesce(extract(epoch FROM now() - started_at)::float8, 0)";
+
+    private static Open open(ResultSet rs) throws SQLException {
+        return new Open(rs.getInt(1), ChunkState.valueOf(rs.getString(2)), key(rs.getString(3)), key(rs.getString(4)), key(rs.getString(5)),
+                partition(rs.getString(6)), rs.getLong(7), rs.getDouble(8));
     }
 
     /** The job's PENDING and RUNNING chunks, in chunk order. */
     public List<Open> open(Connection c, long jobId) throws SQLException {
         List<Open> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT chunk_no, state, lo::text, cursor::text, hi::text, partition::text "
-                + "FROM pgbackfill.chunk WHERE job_id = ? AND state IN " + ChunkState.sqlList(PENDING, RUNNING) + " ORDER BY chunk_no")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + OPEN_COLUMNS
+                + " FROM pgbackfill.chunk WHERE job_id = ? AND state IN " + ChunkState.sqlList(PENDING, RUNNING) + " ORDER BY chunk_no")) {
             ps.setLong(1, jobId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Open(rs.getInt(1), ChunkState.valueOf(rs.getString(2)), key(rs.getString(3)), key(rs.getString(4)),
-                            key(rs.getString(5)), partition(rs.getString(6))));
+                    out.add(open(rs));
                 }
             }
         }
@@ -178,13 +192,12 @@ public final class ChunkStore {
      * lock is held no batch of the chunk can commit (each batch's checkpoint updates this row), so its cursor stays put.
      */
     public @Nullable Open lockOpen(Connection c, long jobId, int chunkNo) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT chunk_no, state, lo::text, cursor::text, hi::text, partition::text "
-                + "FROM pgbackfill.chunk WHERE job_id = ? AND chunk_no = ? AND state IN " + ChunkState.sqlList(PENDING, RUNNING) + " FOR UPDATE")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + OPEN_COLUMNS
+                + " FROM pgbackfill.chunk WHERE job_id = ? AND chunk_no = ? AND state IN " + ChunkState.sqlList(PENDING, RUNNING) + " FOR UPDATE")) {
             ps.setLong(1, jobId);
             ps.setInt(2, chunkNo);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? new Open(rs.getInt(1), ChunkState.valueOf(rs.getString(2)), key(rs.getString(3)), key(rs.getString(4)),
-                        key(rs.getString(5)), partition(rs.getString(6))) : null;
+                return rs.next() ? open(rs) : null;
             }
         }
     }

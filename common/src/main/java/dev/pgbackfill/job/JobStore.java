@@ -180,7 +180,7 @@ public class JobStore {
             ps.setLong(4, jobId);
             ps.executeUpdate();
         } catch (SQLException e) {
-            org.slf4j.LoggerFactory.getLogger(JobStore.class).debug("job {}: event not recorded: {}", jobId, e.toString());
+            org.slf4j.LoggerFactory.getLogger(JobStore.class).warn("job {}: {} event not recorded: {}", jobId, kind, e.toString());
         }
     }
 

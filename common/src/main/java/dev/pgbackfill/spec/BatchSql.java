@@ -134,6 +134,17 @@ public final class BatchSql {
         return "SELECT " + paramTuple() + " < " + paramTuple();
     }
 
+    /**
+     * Read-only: the first whole key whose leading column is at or after a value (parameter: that value), an index
+     * probe: how the planner turns a quantile of a composite key's leading column into a chunk bound.
+     */
+    public String firstKeyFrom() {
+        String cols = spec.keys().stream().map(k -> "t." + k.quoted() + "::text").collect(Collectors.joining(", "));
+        KeyColumn lead = spec.keys().get(0);
+        return "SELECT " + cols + " FROM " + spec.table().sql() + " t WHERE t." + lead.quoted() + " >= CAST(? AS " + lead.type() + ")"
+                + " ORDER BY " + keyOrder + " LIMIT 1";
+    }
+
     /** Read-only: min and max key (integer single-column keys), for the planner. */
     public String minMax() {
         String k = "t." + spec.keys().get(0).quoted();

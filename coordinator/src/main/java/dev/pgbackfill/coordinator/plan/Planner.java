@@ -110,21 +110,45 @@ public final class Planner {
     }
 
     /**
-     * Where to cut: a single-column key at the quantiles of its statistics histogram when the relation was analysed
+     * Where to cut: at the quantiles of the key's (leading column's) statistics histogram when the relation was analysed
      * ({@link KeyHistogram}); otherwise an integer key by min/max arithmetic and any other key by a sample.
      */
     private List<List<String>> bounds(ResolvedSpec spec, long rows, long wanted) throws SQLException {
-        boolean integer = spec.keys().size() == 1 && spec.keys().get(0).isInteger();
-        if (spec.keys().size() == 1) {
-            List<String> histogram = KeyHistogram.bounds(connection, spec.table(), spec.keys().get(0).name());
-            if (histogram.size() >= 2) {
-                List<List<String>> cuts = integer ? KeyHistogram.integerCuts(histogram, wanted) : KeyHistogram.edgeCuts(histogram, wanted);
-                if (!cuts.isEmpty()) {
-                    return cuts;
+        boolean leadInteger = spec.keys().get(0).isInteger();
+        List<String> histogram = KeyHistogram.bounds(connection, spec.table(), spec.keys().get(0).name());
+        if (histogram.size() >= 2) {
+            List<List<String>> cuts = leadInteger ? KeyHistogram.integerCuts(histogram, wanted) : KeyHistogram.edgeCuts(histogram, wanted);
+            if (!cuts.isEmpty()) {
+                return spec.keys().size() == 1 ? cuts : wholeKeysFrom(spec, cuts);
+            }
+        }
+        return spec.keys().size() == 1 && leadInteger ? integerBounds(spec, wanted) : sampledBounds(spec, rows, wanted);
+    }
+
+    /**
+     * A composite key is cut at its leading column's quantiles: each becomes the first whole key at or after it (one
+     * index probe each), distinct and in order. (A block sample of a composite key comes in clumps of neighbouring
+     * keys, one clump per page read, and makes chunks of a few dozen rows next to chunks of hundreds of thousands.)
+     */
+    private List<List<String>> wholeKeysFrom(ResolvedSpec spec, List<List<String>> leadingCuts) throws SQLException {
+        List<List<String>> out = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement(new BatchSql(spec).firstKeyFrom())) {
+            for (List<String> cut : leadingCuts) {
+                ps.setString(1, cut.getFirst());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) {
+                        List<String> key = new ArrayList<>();
+                        for (int i = 1; i <= spec.keys().size(); i++) {
+                            key.add(rs.getString(i));
+                        }
+                        if (out.isEmpty() || !out.getLast().equals(key)) {
+                            out.add(key);
+                        }
+                    }
                 }
             }
         }
-        return integer ? integerBounds(spec, wanted) : sampledBounds(spec, rows, wanted);
+        return out;
     }
 
     /**

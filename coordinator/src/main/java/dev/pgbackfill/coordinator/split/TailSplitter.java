@@ -34,8 +34,12 @@ public final class TailSplitter {
     /** The farthest an index probe for the cut walks: bounded work for the coordinator, whatever the chunk's size. */
     static final long MAX_PROBE_OFFSET = 250_000;
 
+    /** A job's chunks are looked at once a second at most: the probes that size them read the index. */
+    static final long LOOK_EVERY_NANOS = 1_000_000_000L;
+
     private final JobStore jobs;
     private final ChunkStore chunks;
+    private final Map<Long, Long> lastLook = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TailSplitter(JobStore jobs, ChunkStore chunks) {
         this.jobs = jobs;
@@ -44,6 +48,12 @@ public final class TailSplitter {
 
     /** Splits one chunk of the job when a worker thread would otherwise idle; true when it did (publish the new chunk). */
     public boolean splitIfIdle(Connection c, long jobId) throws SQLException {
+        long now = System.nanoTime();
+        Long last = lastLook.get(jobId);
+        if (last != null && now - last < LOOK_EVERY_NANOS) {
+            return false;
+        }
+        lastLook.put(jobId, now);
         List<ChunkStore.Open> open = chunks.open(c, jobId);
         int threads = open.isEmpty() ? 0 : liveWorkerThreads(c);
         c.commit();
@@ -55,7 +65,10 @@ public final class TailSplitter {
         List<SplitPolicy.Candidate> candidates = new ArrayList<>();
         long minPiece = SplitPolicy.minPiece(spec.batchSize());
         for (ChunkStore.Open o : open) {
-            candidates.add(new SplitPolicy.Candidate(o.chunkNo(), rowsLeft(c, sql(spec, o), from(o), o.hi(), minPiece)));
+            // a chunk with no rate yet (PENDING, or just claimed) counts as open work but is not cut: nothing is known of its pace
+            long need = Math.min(2 * MAX_PROBE_OFFSET, Math.max(2 * minPiece, (long) Math.ceil(o.rate() * 2 * SplitPolicy.MIN_PIECE_SECONDS)));
+            long left = o.rate() > 0 ? rowsLeft(c, sql(spec, o), from(o), o.hi(), need) : 0;
+            candidates.add(new SplitPolicy.Candidate(o.chunkNo(), left, o.rate()));
         }
         c.commit();
         Optional<SplitPolicy.Candidate> chosen = SplitPolicy.choose(candidates, threads, SplitPolicy.minPiece(spec.batchSize()));
@@ -67,8 +80,13 @@ public final class TailSplitter {
         BatchSql sql = sql(spec, seen);
         long minPiece = SplitPolicy.minPiece(spec.batchSize());
         long counted = gallop(c, sql, from(seen), seen.hi(), minPiece);
-        // the probes bracket the rows left within a factor of 4 unless they reached their cap; statistics only beyond it
-        long left = counted * 4 <= 2 * MAX_PROBE_OFFSET ? 2 * counted : Math.max(rowsLeft, counted);
+        long left;
+        if (counted * 4 <= 2 * MAX_PROBE_OFFSET) {
+            // the probes bracket the rows left in [counted, 4 counted): one more halves the bracket
+            left = keyAt(c, sql, from(seen), seen.hi(), 2 * counted) != null ? 3 * counted : 3 * counted / 2;
+        } else {
+            left = Math.max(rowsLeft, counted); // past the probes' cap: statistics say how much more
+        }
         List<String> at = keyAt(c, sql, from(seen), seen.hi(), Math.max(minPiece, Math.min(left / 2, MAX_PROBE_OFFSET)));
         if (at == null || (seen.hi() != null && !before(c, sql, at, seen.hi()))) {
             c.rollback();
@@ -98,10 +116,11 @@ public final class TailSplitter {
     }
 
     /**
-     * Rows left in {@code (lower, upper]}, to rank the chunks: the planner's estimate from statistics (no row read), or
-     * 0 when one short index probe finds fewer than two pieces' worth (a never-analysed table's estimates are guesses).
+     * Rows left in {@code (lower, upper]}, to rank the chunks: the planner's estimate from statistics (no row read); when
+     * that is below {@code need} (two pieces' worth), one index probe at that offset checks it, since a never-analysed
+     * table's estimates are guesses.
      */
-    static long rowsLeft(Connection c, BatchSql sql, @Nullable List<String> lower, @Nullable List<String> upper, long minPiece)
+    static long rowsLeft(Connection c, BatchSql sql, @Nullable List<String> lower, @Nullable List<String> upper, long need)
             throws SQLException {
         long estimate;
         try (PreparedStatement ps = c.prepareStatement(sql.estimateRange(lower != null, upper != null))) {
@@ -111,8 +130,11 @@ public final class TailSplitter {
                 estimate = Json.MAPPER.readTree(rs.getString(1)).get(0).get("Plan").get("Plan Rows").asLong();
             }
         }
-        // statistics can be far off either way (never analysed, stale): a short probe decides whether two pieces fit
-        return keyAt(c, sql, lower, upper, 2 * minPiece) != null ? Math.max(estimate, 2 * minPiece) : 0;
+        if (estimate >= need) {
+            return estimate;
+        }
+        // statistics can be far off (never analysed, stale): one probe decides whether the work for two pieces is there
+        return keyAt(c, sql, lower, upper, need) != null ? need : estimate;
     }
 
     /**
