@@ -73,7 +73,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Debug logs and stack traces.")
     boolean verbose;
 
-    record Result(String method, long rows, double seconds, double rowsPerSecond, Double firstBatchSeconds, Long heapMb, String note) {
+    /** One method's run; {@code note} says what went wrong (null: nothing), {@code planSeconds} pgbackfill's launch (validate, plan, publish). */
+    record Result(String method, long rows, double seconds, double rowsPerSecond, Double firstBatchSeconds, Long heapMb, String note,
+                  Double planSeconds) {
+        Result(String method, long rows, double seconds, double rowsPerSecond, Double firstBatchSeconds, Long heapMb, String note) {
+            this(method, rows, seconds, rowsPerSecond, firstBatchSeconds, heapMb, note, null);
+        }
     }
 
     @FunctionalInterface
@@ -182,6 +187,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (LocalCluster cluster = LocalCluster.start((com.zaxxer.hikari.HikariDataSource) ds, kafka, db, workers, err)) {
             long t0 = System.nanoTime();
             long id = cluster.coordinator.launch(BackfillSpec.on(BenchTable.NAME).set("b = a + 1").build(), "bench");
+            double planned = (System.nanoTime() - t0) / 1e9; // launch returns once the job is validated, planned and published
             Double first = null;
             JobStatus s = cluster.coordinator.status(id);
             try (Connection c = ds.getConnection();
@@ -206,9 +212,9 @@ public final class BenchCommand implements Callable<Integer> {
             long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
             long left = table.remaining();
             String note = s.state() != JobState.SUCCEEDED ? "job " + s.state() : left > 0 ? left + " rows missed" : null;
-            err.printf(Locale.ROOT, "  %-75s %8.2f s %,12.0f rows/s  first batch %.3f s  heap %d MB%s%n", name, seconds, rows / seconds, first, heapMb,
-                    note == null ? "" : "  (" + note + ")");
-            return new Result(name, rows, seconds, rows / seconds, first, heapMb, note);
+            err.printf(Locale.ROOT, "  %-75s %8.2f s %,12.0f rows/s  planned in %.3f s (%d chunks)  first batch %.3f s  heap %d MB%s%n", name, seconds,
+                    rows / seconds, planned, s.chunksTotal(), first, heapMb, note == null ? "" : "  (" + note + ")");
+            return new Result(name, rows, seconds, rows / seconds, first, heapMb, note, planned);
         }
     }
 

@@ -48,6 +48,7 @@ final class BenchReport {
         m.put("vsInServer", ceiling == null ? null : r.rowsPerSecond() / ceiling);
         m.put("vsSeedLoop", seed == null ? null : r.rowsPerSecond() / seed);
         m.put("vsSpringBatch", batch == null ? null : r.rowsPerSecond() / batch);
+        m.put("planSeconds", r.planSeconds());
         m.put("firstBatchSeconds", r.firstBatchSeconds());
         m.put("heapMb", r.heapMb());
         m.put("note", r.note());

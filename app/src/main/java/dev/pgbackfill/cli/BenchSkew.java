@@ -74,8 +74,8 @@ final class BenchSkew {
                 references.put(shape.name(), run[0]);
             }
             double ratio = run[0] / references.get(shape.reference() == null ? shape.name() : shape.reference());
-            String note = String.format(Locale.ROOT, "%.2fx %s; largest chunk %.1fx median; %d split(s)", ratio,
-                    shape.reference() == null ? "(reference)" : shape.reference(), run[1], (long) run[2]);
+            String note = String.format(Locale.ROOT, "%.2fx %s; largest chunk %.1fx median; %d split(s); threads idle for %.1f s at most",
+                    ratio, shape.reference() == null ? "(reference)" : shape.reference(), run[1], (long) run[2], run[3]);
             err.printf(Locale.ROOT, "  skew: %-45s %8.2f s  %s%n", shape.name(), run[0], note);
             out.add(new BenchCommand.Result("skew: " + shape.name() + ", " + WORKERS + " workers", b.rows, run[0], b.rows / run[0], null, null, note));
         }
@@ -121,7 +121,7 @@ final class BenchSkew {
             if (s.state() != JobState.SUCCEEDED) {
                 throw new IllegalStateException("skew bench: job " + id + " ended " + s.state() + ": " + s.lastError());
             }
-            return new double[] {seconds, largestOverMedian(ds, id), splits(ds, id)};
+            return new double[] {seconds, largestOverMedian(ds, id), splits(ds, id), longestIdle(ds, id)};
         }
     }
 
@@ -138,6 +138,44 @@ final class BenchSkew {
         }
         long median = Math.max(1, rows.get(rows.size() / 2));
         return (double) rows.getLast() / median;
+    }
+
+    /**
+     * The longest stretch, between the job's first claim and its last chunk's end, during which fewer chunks ran than
+     * there are worker threads: how long some thread sat idle while rows remained (from the chunks' start and finish
+     * times; a chunk counts as running from its first claim to its end).
+     */
+    private static double longestIdle(DataSource ds, long job) throws SQLException {
+        List<double[]> edges = new ArrayList<>(); // time, +1 start / -1 end
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT extract(epoch FROM started_at)::float8, extract(epoch FROM finished_at)::float8 FROM pgbackfill.chunk "
+                        + "WHERE job_id = ? AND started_at IS NOT NULL AND finished_at IS NOT NULL")) {
+            ps.setLong(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    edges.add(new double[] {rs.getDouble(1), 1});
+                    edges.add(new double[] {rs.getDouble(2), -1});
+                }
+            }
+        }
+        edges.sort((x, y) -> x[0] != y[0] ? Double.compare(x[0], y[0]) : Double.compare(y[1], x[1]));
+        int running = 0;
+        double idleSince = Double.NaN;
+        double longest = 0;
+        for (double[] e : edges) {
+            running += (int) e[1];
+            if (running < WORKERS && Double.isNaN(idleSince)) {
+                idleSince = e[0];
+            } else if (running >= WORKERS && !Double.isNaN(idleSince)) {
+                longest = Math.max(longest, e[0] - idleSince);
+                idleSince = Double.NaN;
+            }
+            if (running == 0 && !Double.isNaN(idleSince)) {
+                longest = Math.max(longest, e[0] - idleSince); // the job's end: nothing left to run
+                idleSince = Double.NaN;
+            }
+        }
+        return longest;
     }
 
     private static long splits(DataSource ds, long job) throws SQLException {

@@ -58,7 +58,70 @@ class LinterTest {
                 Arguments.of(Rule.DROP_WITHOUT_BACKUP, "ALTER TABLE users DROP username", "ALTER TABLE users DROP CONSTRAINT users_username_key"),
                 Arguments.of(Rule.RENAME_IN_PLACE, "ALTER TABLE users RENAME COLUMN \"first name\" TO first_name", "ALTER TABLE users RENAME TO _users_backup"),
                 Arguments.of(Rule.FK_NOT_VALID, "ALTER TABLE o ADD CONSTRAINT a FOREIGN KEY (x) REFERENCES t (id) NOT VALID, ADD CONSTRAINT b FOREIGN KEY (y) REFERENCES t (id)",
-                        "ALTER TABLE o ADD CONSTRAINT a FOREIGN KEY (x) REFERENCES t (id) NOT VALID, ADD CONSTRAINT b FOREIGN KEY (y) REFERENCES t (id) NOT VALID"));
+                        "ALTER TABLE o ADD CONSTRAINT a FOREIGN KEY (x) REFERENCES t (id) NOT VALID, ADD CONSTRAINT b FOREIGN KEY (y) REFERENCES t (id) NOT VALID"),
+                // ORMs quote every name: the rules read quoted identifiers as PostgreSQL does
+                Arguments.of(Rule.VALIDATE_IN_SAME_TRANSACTION,
+                        "ALTER TABLE \"orders\" ADD CONSTRAINT \"fk_user\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\") NOT VALID; "
+                                + "ALTER TABLE \"orders\" VALIDATE CONSTRAINT \"fk_user\"",
+                        "NT:ALTER TABLE \"orders\" ADD CONSTRAINT \"fk_user\" FOREIGN KEY (\"user_id\") REFERENCES \"users\" (\"id\") NOT VALID; "
+                                + "ALTER TABLE \"orders\" VALIDATE CONSTRAINT \"fk_user\""),
+                Arguments.of(Rule.BACKFILL_IN_DDL_REVISION, "ALTER TABLE users ADD COLUMN email_lower text; UPDATE users SET email_lower = lower(email)",
+                        "ALTER TABLE users ADD COLUMN email_lower text"),
+                Arguments.of(Rule.BACKFILL_IN_DDL_REVISION, "ALTER TABLE users ADD COLUMN gone boolean; DELETE FROM users WHERE gone",
+                        "CREATE TABLE audit (id int); ALTER TABLE audit ADD COLUMN n int; UPDATE audit SET n = 1"),
+                Arguments.of(Rule.DROP_INDEX_NOT_CONCURRENT, "DROP INDEX users_status_idx", "NT:DROP INDEX CONCURRENTLY users_status_idx"),
+                Arguments.of(Rule.REINDEX_NOT_CONCURRENT, "REINDEX INDEX users_status_idx", "NT:REINDEX INDEX CONCURRENTLY users_status_idx"),
+                Arguments.of(Rule.DETACH_PARTITION_NOT_CONCURRENT, "ALTER TABLE events DETACH PARTITION events_2024",
+                        "NT:ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY"),
+                Arguments.of(Rule.CONCURRENTLY_IN_TRANSACTION, "ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY",
+                        "NT:ALTER TABLE events DETACH PARTITION events_2024 CONCURRENTLY"),
+                Arguments.of(Rule.BLOCKING_REWRITE, "NT:VACUUM FULL users", "NT:VACUUM (ANALYZE) users"),
+                Arguments.of(Rule.BLOCKING_REWRITE, "CLUSTER users USING users_pkey", "ALTER TABLE users CLUSTER ON users_pkey"),
+                Arguments.of(Rule.TRUNCATE, "TRUNCATE users CASCADE", "CREATE TABLE scratch (i int); TRUNCATE scratch"),
+                Arguments.of(Rule.LOCK_TABLE, "LOCK TABLE users IN ACCESS EXCLUSIVE MODE", "CREATE TABLE scratch (i int); LOCK TABLE scratch"),
+                Arguments.of(Rule.DROP_DATABASE, "NT:DROP DATABASE app", "SELECT 1"),
+                Arguments.of(Rule.DROP_SCHEMA_CASCADE, "DROP SCHEMA legacy CASCADE", "DROP SCHEMA legacy"),
+                Arguments.of(Rule.TRANSACTION_CONTROL, "ALTER TABLE users ADD COLUMN x int; COMMIT", "ALTER TABLE users ADD COLUMN x int"),
+                Arguments.of(Rule.TRANSACTION_CONTROL, "NT:BEGIN", "NT:SELECT 1"),
+                Arguments.of(Rule.NON_TRANSACTIONAL_STATEMENT, "VACUUM users", "NT:VACUUM users"),
+                Arguments.of(Rule.ADD_COLUMN_INLINE_INDEX, "ALTER TABLE users ADD COLUMN code text UNIQUE", "ALTER TABLE users ADD COLUMN code text"),
+                Arguments.of(Rule.ADD_COLUMN_INLINE_INDEX, "ALTER TABLE users ADD COLUMN id2 bigint PRIMARY KEY",
+                        "CREATE TABLE fresh (i int); ALTER TABLE fresh ADD COLUMN id2 bigint PRIMARY KEY"),
+                Arguments.of(Rule.ADD_COLUMN_NOT_NULL, "ALTER TABLE users ADD COLUMN code text NOT NULL",
+                        "ALTER TABLE users ADD COLUMN code text NOT NULL DEFAULT ''"),
+                Arguments.of(Rule.PREFER_JSONB, "ALTER TABLE users ADD COLUMN meta json", "ALTER TABLE users ADD COLUMN meta jsonb"),
+                Arguments.of(Rule.PREFER_JSONB, "CREATE TABLE events (id bigint, payload json)", "CREATE TABLE events (id bigint, payload jsonb)"),
+                // volatile defaults by an allow-list: an unknown function (a user's, uuidv7()) counts as volatile
+                Arguments.of(Rule.VOLATILE_DEFAULT, "ALTER TABLE users ADD COLUMN id7 uuid DEFAULT uuidv7()",
+                        "ALTER TABLE users ADD COLUMN created_on date DEFAULT current_date"),
+                Arguments.of(Rule.VOLATILE_DEFAULT, "ALTER TABLE users ADD COLUMN tag text DEFAULT my_tag_for(now())",
+                        "ALTER TABLE users ADD COLUMN tag text DEFAULT lower('X')"));
+    }
+
+    static Stream<Arguments> falseAlarms() {
+        return Stream.of(
+                Arguments.of("a column named like a type", "ALTER TABLE users ADD COLUMN \"serial\" int"),
+                Arguments.of("a function name in a string literal", "ALTER TABLE users ADD COLUMN note text DEFAULT 'set by random() later'"),
+                Arguments.of("a dollar-quoted function body", "CREATE FUNCTION f() RETURNS void LANGUAGE sql AS $$ DROP INDEX x; TRUNCATE t $$"),
+                Arguments.of("DDL words in a comment", "ALTER TABLE users ADD COLUMN x int /* then DROP INDEX y; /* nested */ TRUNCATE z */"),
+                Arguments.of("an E'' string with an escaped quote", "ALTER TABLE users ADD COLUMN s text DEFAULT E'it\\'s random() ok'"),
+                Arguments.of("BEGIN ATOMIC of a SQL-standard function body",
+                        "CREATE FUNCTION one() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("falseAlarms")
+    void staysQuietOnWhatOnlyLooksDangerous(String what, String sql) {
+        assertThat(lint(sql)).as(what).isEmpty();
+    }
+
+    @Test
+    void aMultiActionAlterTableGetsOneFindingPerOffendingActionPointingAtIt() {
+        List<Finding> findings = lint("ALTER TABLE users ADD COLUMN a int, ADD COLUMN b uuid DEFAULT gen_random_uuid(), ALTER COLUMN c TYPE bigint");
+
+        assertThat(findings).extracting(Finding::rule, Finding::statement).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Rule.VOLATILE_DEFAULT, "ALTER TABLE users ADD COLUMN b uuid DEFAULT gen_random_uuid()"),
+                org.assertj.core.groups.Tuple.tuple(Rule.TYPE_REWRITE, "ALTER TABLE users ALTER COLUMN c TYPE bigint"));
     }
 
     /** {@code NT:} in front makes the revision non-transactional. */

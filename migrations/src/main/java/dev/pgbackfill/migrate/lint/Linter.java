@@ -31,7 +31,8 @@ public final class Linter {
     private static final Pattern ADD_CHECK = Pattern.compile("^ADD\\s+(?:CONSTRAINT\\s+" + NAME + "\\s+)?CHECK\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern ADD_UNIQUE = Pattern.compile("^ADD\\s+(?:CONSTRAINT\\s+" + NAME + "\\s+)?(UNIQUE|PRIMARY\\s+KEY)\\b(?!.*\\bUSING\\s+INDEX\\b)",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern ADD_NOT_VALID = Pattern.compile("^ADD\\s+CONSTRAINT\\s+" + NAME + "\\b.*\\bNOT\\s+VALID\\b", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    // (?![\\w$]) rather than \\b after a name: a quoted name ends in a quote, after which \\b never matches
+    private static final Pattern ADD_NOT_VALID = Pattern.compile("^ADD\\s+CONSTRAINT\\s+" + NAME + "(?![\\w$]).*\\bNOT\\s+VALID\\b", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern SET_NOT_NULL = Pattern.compile("^ALTER\\s+(?:COLUMN\\s+)?" + NAME + "\\s+SET\\s+NOT\\s+NULL\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern CHECK_NOT_NULL = Pattern.compile("^ADD\\s+CONSTRAINT\\s+" + NAME + "\\s+CHECK\\s*\\(\\s*" + NAME + "\\s+IS\\s+NOT\\s+NULL\\s*\\)", Pattern.CASE_INSENSITIVE);
     private static final Pattern VALIDATE = Pattern.compile("^VALIDATE\\s+CONSTRAINT\\s+" + NAME, Pattern.CASE_INSENSITIVE);
@@ -41,13 +42,19 @@ public final class Linter {
     private static final Pattern TYPE_CHANGE = Pattern.compile("^ALTER\\s+(?:COLUMN\\s+)?" + NAME + "\\s+(?:SET\\s+DATA\\s+)?TYPE\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern ADD_COLUMN = Pattern.compile("^ADD\\s+(?!CONSTRAINT\\b|CHECK\\b|UNIQUE\\b|PRIMARY\\b|FOREIGN\\b|EXCLUDE\\b)(?:COLUMN\\s+)?",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern REWRITING_COLUMN = Pattern.compile(
-            "\\bDEFAULT\\b.*\\b(?:random|gen_random_uuid|uuid_generate_v[14]|clock_timestamp|timeofday|nextval|txid_current)\\s*\\(|\\b(?:big|small)?serial\\b|\\bGENERATED\\s+ALWAYS\\s+AS\\s*\\(",
+    /** A new column whose values are computed per row: serial types, stored generated columns (defaults: {@link Defaults}). */
+    private static final Pattern REWRITING_COLUMN = Pattern.compile("\\b(?:big|small)?serial\\b|\\bGENERATED\\s+ALWAYS\\s+AS\\s*\\(",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
-    private static final Pattern VOLATILE_SQL = Pattern.compile("\\b(?:random|gen_random_uuid|uuid_generate_v[14]|clock_timestamp|timeofday|nextval|txid_current)\\s*\\(", Pattern.CASE_INSENSITIVE);
+    private static final Pattern INLINE_INDEX = Pattern.compile("\\b(?:UNIQUE|PRIMARY\\s+KEY)\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern NOT_NULL = Pattern.compile("\\bNOT\\s+NULL\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern HAS_DEFAULT = Pattern.compile("\\b(?:DEFAULT|GENERATED)\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern JSON_TYPE = Pattern.compile("\\bjson\\b(?!\\s*\\()", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DATA_CHANGE = Pattern.compile("^(?:UPDATE|DELETE\\s+FROM)\\s+(?:ONLY\\s+)?" + NAME, Pattern.CASE_INSENSITIVE);
     private static final Pattern DROP_TABLE = Pattern.compile("^DROP\\s+TABLE\\b", Pattern.CASE_INSENSITIVE);
     private static final Pattern DROP_COLUMN = Pattern.compile("^DROP\\s+(?!CONSTRAINT\\b)(?:COLUMN\\s+)?", Pattern.CASE_INSENSITIVE);
-    private static final Pattern CONCURRENTLY = Pattern.compile("^(CREATE\\s+(UNIQUE\\s+)?INDEX|DROP\\s+INDEX|REINDEX\\b.*)\\s+CONCURRENTLY\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CONCURRENTLY = Pattern.compile(
+            "^(CREATE\\s+(UNIQUE\\s+)?INDEX|DROP\\s+INDEX|REINDEX\\b.*|ALTER\\s+TABLE\\b.*\\bDETACH\\s+PARTITION\\b.*)\\s+CONCURRENTLY\\b",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern LOCK_TIMEOUT = Pattern.compile(
             "^(?:SET\\s+(?:SESSION\\s+|LOCAL\\s+)?lock_timeout\\s*(?:=|TO)\\s*'?\\s*(DEFAULT|\\d+)\\s*(ms|s|min|h)?\\s*'?\\s*$|RESET\\s+lock_timeout\\s*$)",
             Pattern.CASE_INSENSITIVE);
@@ -92,6 +99,7 @@ public final class Linter {
         private final Revision revision;
         private final boolean downgrade;
         private final Set<String> created = new HashSet<>();
+        private final Set<String> altered = new HashSet<>(); // tables an ALTER TABLE of this revision has locked
         private final Map<String, String> notNullChecks; // constraint → table.column
         private final Set<String> notValidHere = new HashSet<>();           // constraints added NOT VALID in this revision
         private final Set<String> provenNotNull;
@@ -110,7 +118,8 @@ public final class Linter {
                 case Op.Execute e -> sql(e.sql(), e.describe());
                 case Op.AlterColumn a when a.type() != null && !isNew(a.table()) -> add(Rule.TYPE_REWRITE, op.describe(),
                         "ALTER TABLE " + a.table() + " ALTER COLUMN " + a.column() + " TYPE " + a.type());
-                case Op.AddColumn a when a.column().defaultExpression() != null && VOLATILE_SQL.matcher(a.column().defaultExpression()).find()
+                case Op.AddColumn a when a.column().defaultExpression() != null
+                        && Defaults.volatileCallIn(LintText.mask(a.column().defaultExpression())).isPresent()
                         && !isNew(a.table()) -> add(Rule.VOLATILE_DEFAULT, op.describe(), "ALTER TABLE " + a.table() + " ADD COLUMN " + a.column().sql());
                 case Op.DropColumn d when !downgrade -> add(Rule.DROP_WITHOUT_BACKUP, op.describe(), "ALTER TABLE " + d.table() + " DROP COLUMN " + d.column());
                 default -> {
@@ -119,13 +128,21 @@ public final class Linter {
         }
 
         void sql(String statement, String origin) {
-            String s = statement.replaceAll("--[^\n]*", " ").replaceAll("\\s+", " ").strip();
+            String s = LintText.mask(statement);
+            StatementRules.check(s, revision.transactional(), this::isNew).forEach(rule -> add(rule, origin, statement));
             Matcher m = CREATE_TABLE.matcher(s);
             if (m.find()) {
                 created.add(key(m.group(1)));
+                if (JSON_TYPE.matcher(LintText.withoutQuotedNames(s)).find()) {
+                    add(Rule.PREFER_JSONB, origin, statement);
+                }
                 return;
             }
-            m = LOCK_TIMEOUT.matcher(s);
+            m = DATA_CHANGE.matcher(s);
+            if (m.find() && revision.transactional() && altered.contains(key(m.group(1))) && !isNew(m.group(1))) {
+                add(Rule.BACKFILL_IN_DDL_REVISION, origin, statement);
+            }
+            m = LOCK_TIMEOUT.matcher(statement.replaceAll("--[^\n]*", " ").replaceAll("\\s+", " ").strip()); // the value is a literal
             if (m.find() && (m.group(1) == null || m.group(1).equalsIgnoreCase("DEFAULT") || millis(m.group(1), m.group(2)) == 0
                     || millis(m.group(1), m.group(2)) > LONGEST_LOCK_TIMEOUT_MS)) {
                 add(Rule.MISSING_LOCK_TIMEOUT, origin, statement);
@@ -145,8 +162,10 @@ public final class Linter {
                 return;
             }
             String table = m.group(1);
+            altered.add(key(table));
             for (String clause : clauses(m.group(2))) {
-                alterClause(table, clause, origin, statement);
+                // one finding per offending action, pointing at it rather than at the whole statement
+                alterClause(table, clause, origin, "ALTER TABLE " + table + " " + clause);
             }
         }
 
@@ -155,6 +174,9 @@ public final class Linter {
             trackConstraints(table, clause, origin, statement);
             if (!downgrade && DROP_COLUMN.matcher(clause).find()) {
                 add(Rule.DROP_WITHOUT_BACKUP, origin, statement);
+            }
+            if ((ADD_COLUMN.matcher(clause).find() || TYPE_CHANGE.matcher(clause).find()) && JSON_TYPE.matcher(LintText.withoutQuotedNames(clause)).find()) {
+                add(Rule.PREFER_JSONB, origin, statement);
             }
             if (!isNew(table)) {
                 onExistingTable(table, clause, origin, statement);
@@ -205,8 +227,15 @@ public final class Linter {
             if (TYPE_CHANGE.matcher(clause).find()) {
                 add(Rule.TYPE_REWRITE, origin, statement);
             }
-            if (addsColumn && REWRITING_COLUMN.matcher(clause).find()) {
+            String unquoted = LintText.withoutQuotedNames(clause);
+            if (addsColumn && (REWRITING_COLUMN.matcher(unquoted).find() || Defaults.volatileCall(unquoted).isPresent())) {
                 add(Rule.VOLATILE_DEFAULT, origin, statement);
+            }
+            if (addsColumn && INLINE_INDEX.matcher(unquoted).find()) {
+                add(Rule.ADD_COLUMN_INLINE_INDEX, origin, statement);
+            }
+            if (addsColumn && NOT_NULL.matcher(unquoted).find() && !HAS_DEFAULT.matcher(unquoted).find()) {
+                add(Rule.ADD_COLUMN_NOT_NULL, origin, statement);
             }
         }
 

@@ -30,7 +30,35 @@ public enum Rule {
     MISSING_LOCK_TIMEOUT(Severity.ERROR, "without a lock_timeout, DDL waiting for a lock queues every later query on the table behind it",
             "leave lock_timeout alone (pgbackfill runs DDL with a short one and retries), or SET lock_timeout = '2s' (at most 10 s)"),
     MISSING_DOWNGRADE(Severity.ERROR, "a revision without a downgrade cannot be rolled back, nor checked by test-reversible",
-            "write the -- migrate:down section / downgrade(op) that undoes the upgrade");
+            "write the -- migrate:down section / downgrade(op) that undoes the upgrade"),
+    DROP_INDEX_NOT_CONCURRENT(Severity.ERROR, "a plain DROP INDEX takes an ACCESS EXCLUSIVE lock on the table: no reads, no writes until it ends",
+            "DROP INDEX CONCURRENTLY in a revision marked \"-- transactional: false\", or op.dropIndex"),
+    REINDEX_NOT_CONCURRENT(Severity.ERROR, "a plain REINDEX blocks writes to the table (and reads that would use the index) for the whole rebuild",
+            "REINDEX ... CONCURRENTLY in a revision marked \"-- transactional: false\""),
+    DETACH_PARTITION_NOT_CONCURRENT(Severity.ERROR, "DETACH PARTITION without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the partitioned table",
+            "ALTER TABLE parent DETACH PARTITION child CONCURRENTLY (PostgreSQL 14+) in a revision marked \"-- transactional: false\""),
+    BLOCKING_REWRITE(Severity.ERROR, "VACUUM FULL and CLUSTER rewrite the whole table under an ACCESS EXCLUSIVE lock: no reads, no writes until done",
+            "plain VACUUM (no lock on reads or writes), or pg_repack / pg_squeeze to compact a table online"),
+    TRUNCATE(Severity.ERROR, "TRUNCATE takes an ACCESS EXCLUSIVE lock and removes every row for good (with CASCADE, of the referencing tables too)",
+            "DELETE in batches (a pgbackfill job with --where), or rename the table to _<table>_backup and create it anew"),
+    LOCK_TABLE(Severity.ERROR, "an explicit LOCK TABLE holds its lock to the end of the transaction and queues every query on the table behind it",
+            "let each statement take the lock it needs, under a short lock_timeout (pgbackfill's default); split the revision"),
+    DROP_DATABASE(Severity.ERROR, "DROP DATABASE destroys a whole database; no migration should do it", "do it by hand, outside the migrations"),
+    DROP_SCHEMA_CASCADE(Severity.ERROR, "DROP SCHEMA ... CASCADE drops every object in it, whatever depends on them",
+            "drop the objects one by one (each reviewed), then DROP SCHEMA without CASCADE (it refuses while anything is left)"),
+    TRANSACTION_CONTROL(Severity.ERROR, "BEGIN / COMMIT / ROLLBACK in a revision breaks the runner's transaction and its version bookkeeping",
+            "leave transactions to the runner: a revision runs in one transaction, or, marked \"-- transactional: false\", statement by statement"),
+    NON_TRANSACTIONAL_STATEMENT(Severity.ERROR, "VACUUM, CREATE DATABASE and ALTER SYSTEM cannot run inside a transaction block: the revision would fail",
+            "mark the revision \"-- transactional: false\""),
+    BACKFILL_IN_DDL_REVISION(Severity.ERROR, "an UPDATE or DELETE of a table altered earlier in the same transaction holds the ALTER's ACCESS EXCLUSIVE lock "
+            + "for the whole data change: nothing reads or writes the table until it commits",
+            "put the data change in a backfill phase (op.backfill, run in batches by pgbackfill) or a pgbackfill job after the expand revision"),
+    ADD_COLUMN_INLINE_INDEX(Severity.ERROR, "ADD COLUMN ... UNIQUE / PRIMARY KEY builds the index under the ALTER's ACCESS EXCLUSIVE lock",
+            "ADD COLUMN without it; CREATE UNIQUE INDEX CONCURRENTLY; then ADD CONSTRAINT ... UNIQUE USING INDEX"),
+    ADD_COLUMN_NOT_NULL(Severity.ERROR, "ADD COLUMN ... NOT NULL without a DEFAULT fails on a table that has rows",
+            "ADD COLUMN with a constant DEFAULT (instant since PostgreSQL 11), or add it NULL, backfill it, then op.setNotNull"),
+    PREFER_JSONB(Severity.WARNING, "json keeps the text as typed: no indexing, no containment operators, every read parses it again",
+            "jsonb, unless the exact text (key order, duplicate keys, whitespace) must be kept");
 
     public enum Severity {
         ERROR, WARNING;

@@ -1,0 +1,37 @@
+package dev.pgbackfill.migrate.lint;
+
+import dev.pgbackfill.sql.SqlSplitter;
+
+/**
+ * A statement as the rules read it, by PostgreSQL's lexical rules ({@link SqlSplitter#tokenEnd}): comments (nested
+ * block comments too) are gone, every string literal ({@code '…'}, {@code E'…'}, dollar-quoted bodies) is an empty
+ * {@code ''}, whitespace is one space. Quoted names stay as written. So {@code DEFAULT 'set by random() later'} holds
+ * no function call and a function body's text holds no statement.
+ */
+final class LintText {
+    private LintText() {
+    }
+
+    static String mask(String sql) {
+        StringBuilder out = new StringBuilder(sql.length());
+        int i = 0;
+        while (i < sql.length()) {
+            int end = SqlSplitter.tokenEnd(sql, i);
+            char c = sql.charAt(i);
+            if (sql.startsWith("--", i) || sql.startsWith("/*", i)) {
+                out.append(' ');
+            } else if (c == '\'' || (c == '$' && end - i > 1)) {
+                out.append("''"); // a string (E'' too: its E stays in front) or a dollar-quoted body; $1 is one character
+            } else {
+                out.append(sql, i, end);
+            }
+            i = end;
+        }
+        return out.toString().replaceAll("\\s+", " ").strip();
+    }
+
+    /** The text with every quoted name as {@code "_"}: for rules about keywords and types that a name must not trigger. */
+    static String withoutQuotedNames(String masked) {
+        return masked.replaceAll("\"(?:[^\"]|\"\")*\"", "\"_\"");
+    }
+}
