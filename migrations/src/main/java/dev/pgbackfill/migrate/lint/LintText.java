@@ -34,4 +34,33 @@ final class LintText {
     static String withoutQuotedNames(String masked) {
         return masked.replaceAll("\"(?:[^\"]|\"\")*\"", "\"_\"");
     }
+
+    /** Splits ALTER TABLE actions at commas outside parentheses and quotes. */
+    static java.util.List<String> actions(String actions) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        int depth = 0;
+        boolean single = false;
+        boolean dbl = false;
+        int start = 0;
+        for (int i = 0; i < actions.length(); i++) {
+            char ch = actions.charAt(i);
+            if (ch == '\'' && !dbl) {
+                single = !single;
+            } else if (ch == '"' && !single) {
+                dbl = !dbl;
+            } else if (!single && !dbl) {
+                if (ch == '(') {
+                    depth++;
+                } else if (ch == ')') {
+                    depth--;
+                } else if (ch == ',' && depth == 0) {
+                    out.add(actions.substring(start, i).strip());
+                    start = i + 1;
+                }
+            }
+        }
+        out.add(actions.substring(start).strip());
+        return out;
+    }
+
 }

@@ -142,9 +142,7 @@ public final class Linter {
             if (m.find() && revision.transactional() && altered.contains(key(m.group(1))) && !isNew(m.group(1))) {
                 add(Rule.BACKFILL_IN_DDL_REVISION, origin, statement);
             }
-            m = LOCK_TIMEOUT.matcher(statement.replaceAll("--[^\n]*", " ").replaceAll("\\s+", " ").strip()); // the value is a literal
-            if (m.find() && (m.group(1) == null || m.group(1).equalsIgnoreCase("DEFAULT") || millis(m.group(1), m.group(2)) == 0
-                    || millis(m.group(1), m.group(2)) > LONGEST_LOCK_TIMEOUT_MS)) {
+            if (disablesLockTimeout(statement)) {
                 add(Rule.MISSING_LOCK_TIMEOUT, origin, statement);
             }
             if (revision.transactional() && CONCURRENTLY.matcher(s).find()) {
@@ -163,10 +161,17 @@ public final class Linter {
             }
             String table = m.group(1);
             altered.add(key(table));
-            for (String clause : clauses(m.group(2))) {
+            for (String clause : LintText.actions(m.group(2))) {
                 // one finding per offending action, pointing at it rather than at the whole statement
                 alterClause(table, clause, origin, "ALTER TABLE " + table + " " + clause);
             }
+        }
+
+        /** {@code SET lock_timeout} to 0, DEFAULT or more than 10 s, or {@code RESET} (read unmasked: the value is a literal). */
+        private static boolean disablesLockTimeout(String statement) {
+            Matcher m = LOCK_TIMEOUT.matcher(statement.replaceAll("--[^\n]*", " ").replaceAll("\\s+", " ").strip());
+            return m.find() && (m.group(1) == null || m.group(1).equalsIgnoreCase("DEFAULT") || millis(m.group(1), m.group(2)) == 0
+                    || millis(m.group(1), m.group(2)) > LONGEST_LOCK_TIMEOUT_MS);
         }
 
         /** One action of an ALTER TABLE (they are separated by top-level commas). */
@@ -237,34 +242,6 @@ public final class Linter {
             if (addsColumn && NOT_NULL.matcher(unquoted).find() && !HAS_DEFAULT.matcher(unquoted).find()) {
                 add(Rule.ADD_COLUMN_NOT_NULL, origin, statement);
             }
-        }
-
-        /** Splits ALTER TABLE actions at commas outside parentheses and quotes. */
-        private static List<String> clauses(String actions) {
-            List<String> out = new ArrayList<>();
-            int depth = 0;
-            boolean single = false;
-            boolean dbl = false;
-            int start = 0;
-            for (int i = 0; i < actions.length(); i++) {
-                char ch = actions.charAt(i);
-                if (ch == '\'' && !dbl) {
-                    single = !single;
-                } else if (ch == '"' && !single) {
-                    dbl = !dbl;
-                } else if (!single && !dbl) {
-                    if (ch == '(') {
-                        depth++;
-                    } else if (ch == ')') {
-                        depth--;
-                    } else if (ch == ',' && depth == 0) {
-                        out.add(actions.substring(start, i).strip());
-                        start = i + 1;
-                    }
-                }
-            }
-            out.add(actions.substring(start).strip());
-            return out;
         }
 
         private static long millis(String amount, String unit) {
