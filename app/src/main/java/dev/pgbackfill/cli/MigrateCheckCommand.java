@@ -1,30 +1,49 @@
 package dev.pgbackfill.cli;
 
+import dev.pgbackfill.job.Json;
 import dev.pgbackfill.migrate.lint.Finding;
 import dev.pgbackfill.migrate.lint.Linter;
+import dev.pgbackfill.migrate.lint.Reports;
 import dev.pgbackfill.migrate.revision.RevisionGraph;
+import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "For CI, without a database: one head, a downgrade for every revision, and lint rules for dangerous DDL. "
                 + "Exit 0 clean (warnings allowed), 1 lint errors, 2 a broken revision graph.",
-        footer = {"%nExample:%n  pgbackfill migrate check --migrations db/migrations"})
+        footer = {"%nExamples:%n  pgbackfill migrate check --migrations db/migrations",
+                "  pgbackfill migrate check --migrations db/migrations --format sarif > lint.sarif   # GitHub code scanning",
+                "  pgbackfill migrate check --migrations db/migrations --format github             # annotations on the diff"})
 public final class MigrateCheckCommand implements Callable<Integer> {
+    /** How findings are printed; the summary line goes to standard error for the machine formats. */
+    enum Format { text, json, sarif, github }
+
     @Mixin
     MigrationSources sources;
+
+    @Option(names = "--format", defaultValue = "text", description = "text (default), json, sarif (2.1.0) or github (workflow commands).")
+    Format format;
 
     @Override
     public Integer call() {
         RevisionGraph graph = sources.graph();
         String head = graph.head(); // several heads: exit 2 naming them
         List<Finding> findings = Linter.check(graph);
-        findings.forEach(f -> System.out.println(f.render()));
+        PrintStream out = System.out;
+        switch (format) {
+            case text -> findings.forEach(f -> out.println(f.render()));
+            case json -> out.println(Json.write(Reports.json(findings)));
+            case sarif -> out.println(Json.write(Reports.sarif(findings, "0.1.0")));
+            case github -> Reports.github(findings).forEach(out::println);
+        }
         long errors = findings.stream().filter(Finding::fails).count();
         long warnings = findings.size() - errors;
-        System.out.println(graph.ordered().size() + " revision(s), head " + head + ": " + errors + " error(s), " + warnings + " warning(s) or acknowledged");
+        (format == Format.text ? out : System.err).println(graph.ordered().size() + " revision(s), head " + head + ": " + errors + " error(s), "
+                + warnings + " warning(s) or acknowledged");
         return errors > 0 ? 1 : 0;
     }
 }

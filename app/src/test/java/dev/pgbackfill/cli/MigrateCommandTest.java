@@ -8,6 +8,7 @@ import dev.pgbackfill.testkit.TestKafka;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -250,7 +251,33 @@ class MigrateCommandTest {
 
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("error   [index-not-concurrent] revision 1 (1.sql:3): CREATE INDEX t_a ON t (a)")
-                .contains("safe form: CREATE INDEX CONCURRENTLY").contains("1 revision(s), head 1: 1 error(s), 0 warning(s)");
+                .contains("safe form: CREATE INDEX CONCURRENTLY")
+                .contains("error   [drop-index-not-concurrent] revision 1 (1.sql:5): DROP INDEX t_a") // the downgrade locks too
+                .contains("1 revision(s), head 1: 2 error(s), 0 warning(s)");
+    }
+
+    @Test
+    void checkSpeaksSarifJsonAndGithubForCi() throws IOException {
+        Files.writeString(dir.resolve("1.sql"), "-- revision: 1\n-- migrate:up\nCREATE INDEX t_a ON t (a);\n-- migrate:down\nSELECT 1;\n");
+
+        CliTest.Result sarif = cli("migrate", "check", "--migrations", dir.toString(), "--format", "sarif");
+        CliTest.Result json = cli("migrate", "check", "--migrations", dir.toString(), "--format", "json");
+        CliTest.Result github = cli("migrate", "check", "--migrations", dir.toString(), "--format", "github");
+
+        assertThat(List.of(sarif.exit(), json.exit(), github.exit())).containsOnly(1);
+        tools.jackson.databind.JsonNode log = dev.pgbackfill.job.Json.MAPPER.readTree(sarif.out());
+        assertThat(log.get("version").asString()).isEqualTo("2.1.0");
+        tools.jackson.databind.JsonNode result = log.get("runs").get(0).get("results").get(0);
+        assertThat(result.get("ruleId").asString()).isEqualTo("index-not-concurrent");
+        assertThat(result.get("level").asString()).isEqualTo("error");
+        assertThat(result.at("/locations/0/physicalLocation/artifactLocation/uri").asString()).endsWith("1.sql");
+        assertThat(result.at("/locations/0/physicalLocation/region/startLine").asInt()).isEqualTo(3);
+        assertThat(log.at("/runs/0/tool/driver/rules").size()).isEqualTo(dev.pgbackfill.migrate.lint.Rule.values().length);
+        tools.jackson.databind.JsonNode finding = dev.pgbackfill.job.Json.MAPPER.readTree(json.out()).get(0);
+        assertThat(finding.get("rule").asString()).isEqualTo("index-not-concurrent");
+        assertThat(finding.get("line").asInt()).isEqualTo(3);
+        assertThat(github.out().strip()).startsWith("::error file=").contains("1.sql,line=3,title=index-not-concurrent::revision 1: ");
+        assertThat(sarif.err()).contains("1 revision(s), head 1: 1 error(s)");
     }
 
     @Test

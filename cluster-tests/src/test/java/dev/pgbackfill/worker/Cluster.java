@@ -84,6 +84,16 @@ final class Cluster implements AutoCloseable {
         return this;
     }
 
+    /** N one-thread workers that honour jobs' throttle settings (rate, schedule) on the real clock. */
+    Cluster withThrottledWorkers(int n) {
+        for (int i = 0; i < n; i++) {
+            addWorker(WorkerSettings.defaults(1).withSweeps(6, Duration.ofMillis(100)),
+                    pool -> new dev.pgbackfill.worker.throttle.ThrottleController(pool, java.time.Clock.systemUTC(),
+                            new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+        }
+        return this;
+    }
+
     long launch(BackfillSpec spec) {
         return coordinator.launch(spec, "test");
     }

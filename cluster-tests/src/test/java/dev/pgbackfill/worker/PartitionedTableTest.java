@@ -8,8 +8,6 @@ import dev.pgbackfill.job.Json;
 import dev.pgbackfill.spec.BackfillSpec;
 import dev.pgbackfill.testkit.TestDatabase;
 import dev.pgbackfill.throttle.ThrottleSettings;
-import dev.pgbackfill.worker.throttle.ThrottleController;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -32,11 +30,7 @@ class PartitionedTableTest {
 
     @BeforeAll
     static void start() {
-        cluster = new Cluster(db);
-        for (int i = 0; i < 2; i++) {
-            cluster.addWorker(WorkerSettings.defaults(1).withSweeps(6, Duration.ofMillis(100)),
-                    pool -> new ThrottleController(pool, java.time.Clock.systemUTC(), new SimpleMeterRegistry()));
-        }
+        cluster = new Cluster(db).withThrottledWorkers(2);
     }
 
     @AfterAll

@@ -9,8 +9,6 @@ import dev.pgbackfill.job.Json;
 import dev.pgbackfill.spec.BackfillSpec;
 import dev.pgbackfill.testkit.TestDatabase;
 import dev.pgbackfill.throttle.ThrottleSettings;
-import dev.pgbackfill.worker.throttle.ThrottleController;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,9 +27,7 @@ class TriggersAndResweptRowsTest {
 
     @BeforeAll
     static void start() {
-        cluster = new Cluster(db);
-        cluster.addWorker(WorkerSettings.defaults(1).withSweeps(4, Duration.ofMillis(100)),
-                pool -> new ThrottleController(pool, java.time.Clock.systemUTC(), new SimpleMeterRegistry()));
+        cluster = new Cluster(db).withThrottledWorkers(1);
         db.exec("CREATE FUNCTION tr_log() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO tr_fired VALUES (TG_NAME); RETURN NEW; END $$; "
                 + "CREATE TABLE tr_fired (name text NOT NULL)");
     }

@@ -77,7 +77,8 @@ public final class Linter {
                 }
             }
             if (!r.hasDowngrade()) {
-                findings.add(new Finding(Rule.MISSING_DOWNGRADE, r.id(), r.source(), "(no downgrade)", r.acknowledged().contains(Rule.MISSING_DOWNGRADE.id())));
+                findings.add(new Finding(Rule.MISSING_DOWNGRADE, r.id(), r.source(), "(no downgrade)", r.acknowledged().contains(Rule.MISSING_DOWNGRADE.id()),
+                        r.source()));
             }
             findings.addAll(lint(r, r.upgrade(), false, notNullChecks, provenNotNull));
             findings.addAll(lint(r, r.downgrade(), true, new HashMap<>(), new HashSet<>()));
@@ -267,7 +268,7 @@ public final class Linter {
         }
 
         private void add(Rule rule, String origin, String statement) {
-            findings.add(new Finding(rule, revision.id(), origin, statement, revision.acknowledged().contains(rule.id())));
+            findings.add(new Finding(rule, revision.id(), origin, statement, revision.acknowledged().contains(rule.id()), revision.source()));
         }
     }
 }
