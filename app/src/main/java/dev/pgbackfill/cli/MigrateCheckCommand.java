@@ -28,11 +28,15 @@ public final class MigrateCheckCommand implements Callable<Integer> {
     @Option(names = "--format", defaultValue = "text", description = "text (default), json, sarif (2.1.0) or github (workflow commands).")
     Format format;
 
+    @Option(names = "--style", description = "Also the style rules (bigint keys, identity over serial, text over varchar(n), timestamptz, "
+            + "no char(n), names within 63 bytes), reported at info level; they never fail the check.")
+    boolean style;
+
     @Override
     public Integer call() {
         RevisionGraph graph = sources.graph();
         String head = graph.head(); // several heads: exit 2 naming them
-        List<Finding> findings = Linter.check(graph);
+        List<Finding> findings = Linter.check(graph, style);
         PrintStream out = System.out;
         switch (format) {
             case text -> findings.forEach(f -> out.println(f.render()));
@@ -41,9 +45,10 @@ public final class MigrateCheckCommand implements Callable<Integer> {
             case github -> Reports.github(findings).forEach(out::println);
         }
         long errors = findings.stream().filter(Finding::fails).count();
-        long warnings = findings.size() - errors;
+        long infos = findings.stream().filter(f -> f.rule().severity() == dev.pgbackfill.migrate.lint.Rule.Severity.INFO).count();
+        long warnings = findings.size() - errors - infos;
         (format == Format.text ? out : System.err).println(graph.ordered().size() + " revision(s), head " + head + ": " + errors + " error(s), "
-                + warnings + " warning(s) or acknowledged");
+                + warnings + " warning(s) or acknowledged" + (style ? ", " + infos + " style note(s)" : ""));
         return errors > 0 ? 1 : 0;
     }
 }

@@ -98,6 +98,34 @@ class LinterTest {
                         "ALTER TABLE users ADD COLUMN tag text DEFAULT lower('X')"));
     }
 
+    static Stream<Arguments> styleRules() {
+        return Stream.of(
+                Arguments.of(Rule.STYLE_BIGINT_KEY, "CREATE TABLE a (id int PRIMARY KEY, n bigint)", "CREATE TABLE a (id bigint PRIMARY KEY, n int)"),
+                Arguments.of(Rule.STYLE_BIGINT_KEY, "CREATE TABLE a (n int, short_id smallint NOT NULL PRIMARY KEY)",
+                        "CREATE TABLE a (id bigint, n int, PRIMARY KEY (id))"),
+                Arguments.of(Rule.STYLE_IDENTITY, "CREATE TABLE a (id bigserial PRIMARY KEY)",
+                        "CREATE TABLE a (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY)"),
+                Arguments.of(Rule.STYLE_TEXT, "CREATE TABLE a (name varchar(100))", "CREATE TABLE a (name text, \"varchar\" text)"),
+                Arguments.of(Rule.STYLE_TIMESTAMPTZ, "CREATE TABLE a (at timestamp)", "CREATE TABLE a (at timestamptz, b timestamp(3) with time zone)"),
+                Arguments.of(Rule.STYLE_TIMESTAMPTZ, "CREATE TABLE a (at timestamp without time zone)", "CREATE TABLE a (\"timestamp\" timestamptz)"),
+                Arguments.of(Rule.STYLE_NO_CHAR, "CREATE TABLE a (code char(2))", "CREATE TABLE a (code varchar, \"char\" text, c character varying)"),
+                Arguments.of(Rule.STYLE_NAME_TOO_LONG, "CREATE TABLE a (" + "x".repeat(64) + " int)", "CREATE TABLE a (" + "x".repeat(63) + " int)"));
+    }
+
+    static List<Finding> lintWithStyle(String sql) {
+        String file = "-- revision: 7\n-- migrate:up\n" + sql + ";\n-- migrate:down\nSELECT 1;\n";
+        return Linter.check(RevisionGraph.of(List.of(SqlRevisionParser.parse("m/007.sql", file))), true);
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("styleRules")
+    void styleRulesAreInfoOnlyWhenAskedForAndNeverFail(Rule rule, String flagged, String fine) {
+        assertThat(lintWithStyle(flagged)).extracting(Finding::rule).containsExactly(rule);
+        assertThat(lintWithStyle(flagged)).noneMatch(Finding::fails);
+        assertThat(lint(flagged)).as("without --style").isEmpty();
+        assertThat(lintWithStyle(fine)).isEmpty();
+    }
+
     static Stream<Arguments> falseAlarms() {
         return Stream.of(
                 Arguments.of("a column named like a type", "ALTER TABLE users ADD COLUMN \"serial\" int"),

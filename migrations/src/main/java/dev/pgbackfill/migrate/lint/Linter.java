@@ -65,6 +65,11 @@ public final class Linter {
 
     /** Lints every revision of the graph (upgrades and downgrades) and checks that each has a downgrade. */
     public static List<Finding> check(RevisionGraph graph) {
+        return check(graph, false);
+    }
+
+    /** As {@link #check(RevisionGraph)}; {@code style} adds the style rules ({@link StyleRules}), at info level. */
+    public static List<Finding> check(RevisionGraph graph, boolean style) {
         List<Finding> findings = new ArrayList<>();
         // a CHECK (col IS NOT NULL) added and validated by earlier revisions proves NOT NULL for later ones
         Map<String, String> notNullChecks = new HashMap<>();
@@ -80,18 +85,19 @@ public final class Linter {
                 findings.add(new Finding(Rule.MISSING_DOWNGRADE, r.id(), r.source(), "(no downgrade)", r.acknowledged().contains(Rule.MISSING_DOWNGRADE.id()),
                         r.source()));
             }
-            findings.addAll(lint(r, r.upgrade(), false, notNullChecks, provenNotNull));
-            findings.addAll(lint(r, r.downgrade(), true, new HashMap<>(), new HashSet<>()));
+            findings.addAll(lint(r, r.upgrade(), false, notNullChecks, provenNotNull, style));
+            findings.addAll(lint(r, r.downgrade(), true, new HashMap<>(), new HashSet<>(), false));
         }
         return findings;
     }
 
     public static List<Finding> lint(Revision r, List<Op> ops, boolean downgrade) {
-        return lint(r, ops, downgrade, new HashMap<>(), new HashSet<>());
+        return lint(r, ops, downgrade, new HashMap<>(), new HashSet<>(), false);
     }
 
-    private static List<Finding> lint(Revision r, List<Op> ops, boolean downgrade, Map<String, String> notNullChecks, Set<String> provenNotNull) {
-        Scope scope = new Scope(r, downgrade, notNullChecks, provenNotNull);
+    private static List<Finding> lint(Revision r, List<Op> ops, boolean downgrade, Map<String, String> notNullChecks, Set<String> provenNotNull,
+                                      boolean style) {
+        Scope scope = new Scope(r, downgrade, notNullChecks, provenNotNull, style);
         ops.forEach(scope::visit);
         return scope.findings;
     }
@@ -101,12 +107,14 @@ public final class Linter {
         private final boolean downgrade;
         private final Set<String> created = new HashSet<>();
         private final Set<String> altered = new HashSet<>(); // tables an ALTER TABLE of this revision has locked
+        private final boolean style;
         private final Map<String, String> notNullChecks; // constraint → table.column
         private final Set<String> notValidHere = new HashSet<>();           // constraints added NOT VALID in this revision
         private final Set<String> provenNotNull;
         private final List<Finding> findings = new ArrayList<>();
 
-        Scope(Revision revision, boolean downgrade, Map<String, String> notNullChecks, Set<String> provenNotNull) {
+        Scope(Revision revision, boolean downgrade, Map<String, String> notNullChecks, Set<String> provenNotNull, boolean style) {
+            this.style = style;
             this.revision = revision;
             this.downgrade = downgrade;
             this.notNullChecks = notNullChecks;
@@ -131,6 +139,9 @@ public final class Linter {
         void sql(String statement, String origin) {
             String s = LintText.mask(statement);
             StatementRules.check(s, revision.transactional(), this::isNew).forEach(rule -> add(rule, origin, statement));
+            if (style) {
+                StyleRules.check(s).forEach(rule -> add(rule, origin, statement));
+            }
             Matcher m = CREATE_TABLE.matcher(s);
             if (m.find()) {
                 created.add(key(m.group(1)));

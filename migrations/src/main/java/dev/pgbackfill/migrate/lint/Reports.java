@@ -73,7 +73,8 @@ public final class Reports {
     public static List<String> github(List<Finding> findings) {
         List<String> out = new ArrayList<>();
         for (Finding f : findings) {
-            String kind = f.acknowledged() ? "notice" : f.rule().severity() == Rule.Severity.ERROR ? "error" : "warning";
+            String kind = f.acknowledged() || f.rule().severity() == Rule.Severity.INFO ? "notice"
+                    : f.rule().severity() == Rule.Severity.ERROR ? "error" : "warning";
             String where = "file=" + escapeProperty(f.source()) + (f.line().isPresent() ? ",line=" + f.line().getAsInt() : "");
             out.add("::" + kind + " " + where + ",title=" + escapeProperty(f.rule().id()) + "::" + escapeData(
                     "revision " + f.revision() + ": " + f.rule().why() + ". Safe form: " + f.rule().safeForm()));
@@ -82,7 +83,7 @@ public final class Reports {
     }
 
     private static String level(Rule.Severity severity, boolean acknowledged) {
-        return acknowledged ? "note" : severity == Rule.Severity.ERROR ? "error" : "warning";
+        return acknowledged || severity == Rule.Severity.INFO ? "note" : severity == Rule.Severity.ERROR ? "error" : "warning";
     }
 
     /** Workflow-command escaping (as @actions/core does it). */

@@ -58,10 +58,23 @@ public enum Rule {
     ADD_COLUMN_NOT_NULL(Severity.ERROR, "ADD COLUMN ... NOT NULL without a DEFAULT fails on a table that has rows",
             "ADD COLUMN with a constant DEFAULT (instant since PostgreSQL 11), or add it NULL, backfill it, then op.setNotNull"),
     PREFER_JSONB(Severity.WARNING, "json keeps the text as typed: no indexing, no containment operators, every read parses it again",
-            "jsonb, unless the exact text (key order, duplicate keys, whitespace) must be kept");
+            "jsonb, unless the exact text (key order, duplicate keys, whitespace) must be kept"),
+    // style rules: reported at info level with migrate check --style, never failing the check
+    STYLE_BIGINT_KEY(Severity.INFO, "an int or smallint primary key runs out (2^31 rows or ids) and widening it later rewrites the table",
+            "bigint (or bigint GENERATED ALWAYS AS IDENTITY)"),
+    STYLE_IDENTITY(Severity.INFO, "serial makes a sequence the column does not own by standard rules: grants, dumps and copies trip over it",
+            "GENERATED ALWAYS AS IDENTITY (or BY DEFAULT)"),
+    STYLE_TEXT(Severity.INFO, "varchar(n) gains nothing over text in PostgreSQL, and raising n later is a schema change",
+            "text, with a CHECK (length(col) <= n) where a limit matters (a CHECK can be added NOT VALID)"),
+    STYLE_TIMESTAMPTZ(Severity.INFO, "timestamp without time zone stores a wall-clock reading: its instant depends on the writer's time zone",
+            "timestamptz (timestamp with time zone): an instant, shown in the reader's time zone"),
+    STYLE_NO_CHAR(Severity.INFO, "char(n) pads with spaces, compares ignoring them and is no faster than text",
+            "text (or varchar without a length)"),
+    STYLE_NAME_TOO_LONG(Severity.INFO, "PostgreSQL truncates names longer than 63 bytes without an error: two long names can collide",
+            "a name of at most 63 bytes");
 
     public enum Severity {
-        ERROR, WARNING;
+        ERROR, WARNING, INFO;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
