@@ -138,10 +138,7 @@ public final class Linter {
 
         void sql(String statement, String origin) {
             String s = LintText.mask(statement);
-            StatementRules.check(s, revision.transactional(), this::isNew).forEach(rule -> add(rule, origin, statement));
-            if (style) {
-                StyleRules.check(s).forEach(rule -> add(rule, origin, statement));
-            }
+            wholeStatement(s, origin, statement);
             Matcher m = CREATE_TABLE.matcher(s);
             if (m.find()) {
                 created.add(key(m.group(1)));
@@ -153,12 +150,6 @@ public final class Linter {
             m = DATA_CHANGE.matcher(s);
             if (m.find() && revision.transactional() && altered.contains(key(m.group(1))) && !isNew(m.group(1))) {
                 add(Rule.BACKFILL_IN_DDL_REVISION, origin, statement);
-            }
-            if (disablesLockTimeout(statement)) {
-                add(Rule.MISSING_LOCK_TIMEOUT, origin, statement);
-            }
-            if (revision.transactional() && CONCURRENTLY.matcher(s).find()) {
-                add(Rule.CONCURRENTLY_IN_TRANSACTION, origin, statement);
             }
             m = CREATE_INDEX.matcher(s);
             if (m.find() && m.group(1) == null && !isNew(m.group(2))) {
@@ -176,6 +167,20 @@ public final class Linter {
             for (String clause : LintText.actions(m.group(2))) {
                 // one finding per offending action, pointing at it rather than at the whole statement
                 alterClause(table, clause, origin, "ALTER TABLE " + table + " " + clause);
+            }
+        }
+
+        /** The rules a statement breaks by what it is, whatever table it names. */
+        private void wholeStatement(String s, String origin, String statement) {
+            StatementRules.check(s, revision.transactional(), this::isNew).forEach(rule -> add(rule, origin, statement));
+            if (style) {
+                StyleRules.check(s).forEach(rule -> add(rule, origin, statement));
+            }
+            if (disablesLockTimeout(statement)) {
+                add(Rule.MISSING_LOCK_TIMEOUT, origin, statement);
+            }
+            if (revision.transactional() && CONCURRENTLY.matcher(s).find()) {
+                add(Rule.CONCURRENTLY_IN_TRANSACTION, origin, statement);
             }
         }
 
