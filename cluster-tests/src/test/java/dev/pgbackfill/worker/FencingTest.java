@@ -147,4 +147,26 @@ class FencingTest {
             assertThat(Audit.rowsNotUpdatedOnce(db, "sp", "t.id")).isZero();
         }
     }
+
+    @Test
+    void aChunkSplitJustBeforeItsWorkerCompletesItIsNotMarkedDoneOverTheRangeItDidNotCheck() throws Exception {
+        db.exec("CREATE TABLE sc (id bigint PRIMARY KEY, a int NOT NULL, b int); INSERT INTO sc SELECT g, g FROM generate_series(1, 1000) g");
+        try (HikariDataSource ds = Database.open(DbConfig.of(db.url(), null, null), 4, "fencing")) {
+            long job = launchWithoutWorkers(ds, "sc");
+            LeaseStore worker = new LeaseStore(ds, "worker", Duration.ofSeconds(30));
+            ChunkLease lease = worker.claim(new ChunkRequest(job, 0)).orElseThrow();
+            dev.pgbackfill.chunk.ChunkStore chunks = new dev.pgbackfill.chunk.ChunkStore();
+            try (java.sql.Connection c = ds.getConnection()) {
+                c.setAutoCommit(false);
+                chunks.split(c, job, chunks.lockOpen(c, job, 0), List.of("500"));
+                c.commit();
+            }
+
+            assertThatThrownBy(() -> worker.complete(lease, 0)).isInstanceOf(dev.pgbackfill.chunk.BoundChangedException.class);
+            assertThat(db.queryString("SELECT state FROM pgbackfill.chunk WHERE job_id = ? AND chunk_no = 0", job)).isEqualTo("RUNNING");
+            assertThat(worker.complete(lease.withHi(List.of("500")), 0)).isTrue();
+            assertThat(db.queryString("SELECT state || ' ' || hi::text FROM pgbackfill.chunk WHERE job_id = ? AND chunk_no = 0", job))
+                    .isEqualTo("DONE [\"500\"]");
+        }
+    }
 }

@@ -118,4 +118,19 @@ class PartitionedTableTest {
                 .isGreaterThanOrEqualTo(1);
         assertThat(s.rowsDone() + s.rowsReswept()).isEqualTo(6_500);
     }
+
+    @Test
+    void aPartitionDroppedDuringTheRunEndsItsChunksInsteadOfFailingTheJob() throws Exception {
+        partitionedTable("pt_drop", 6_000);
+        ThrottleSettings rate = Json.read("{\"rate\":4000}", ThrottleSettings.class);
+        long job = cluster.launch(BackfillSpec.on("pt_drop").set("b = a + 1").batchSize(200).chunkSize(1_000L).throttle(rate).build());
+        Thread.sleep(300);
+        db.exec("DROP TABLE pt_drop_eu"); // a retention job drops the biggest partition while the backfill runs
+
+        JobStatus s = cluster.awaitFinished(job, Duration.ofSeconds(90));
+
+        assertThat(s.state()).as(String.valueOf(s.lastError())).isEqualTo(JobState.SUCCEEDED);
+        assertThat(db.queryLong("SELECT count(*) FROM pt_drop WHERE b IS DISTINCT FROM a + 1")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM pt_drop")).isEqualTo(1_000);
+    }
 }

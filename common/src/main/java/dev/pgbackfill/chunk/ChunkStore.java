@@ -58,9 +58,13 @@ public final class ChunkStore {
 
     /**
      * Adds chunks to a running job, numbered after its last one: the final check found rows in a partition that was
-     * attached during the run, which no chunk covers. They are PENDING and due for a request.
+     * attached during the run, which no chunk covers. They are PENDING and due for a request. Returns the first new
+     * chunk's number (-1 when there is none to add).
      */
-    public void append(Connection c, long jobId, List<ChunkRange> chunks) throws SQLException {
+    public int append(Connection c, long jobId, List<ChunkRange> chunks) throws SQLException {
+        if (chunks.isEmpty()) {
+            return -1;
+        }
         int next;
         try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(chunk_no) + 1, 0) FROM pgbackfill.chunk WHERE job_id = ?")) {
             ps.setLong(1, jobId);
@@ -70,6 +74,7 @@ public final class ChunkStore {
             }
         }
         insert(c, jobId, chunks, next);
+        return next;
     }
 
     private static void insert(Connection c, long jobId, List<ChunkRange> chunks, int first) throws SQLException {
@@ -215,14 +220,16 @@ public final class ChunkStore {
             ps.setInt(3, chunk.chunkNo());
             ps.executeUpdate();
         }
-        append(c, jobId, List.of(new ChunkRange(at, chunk.hi(), chunk.partition())));
-        try (PreparedStatement ps = c.prepareStatement("SELECT max(chunk_no) FROM pgbackfill.chunk WHERE job_id = ?")) {
+        int piece = append(c, jobId, List.of(new ChunkRange(at, chunk.hi(), chunk.partition())));
+        // a piece of a reopened chunk is a re-sweep too: its rows count as re-swept, not as done
+        try (PreparedStatement ps = c.prepareStatement("UPDATE pgbackfill.chunk p SET reopened = o.reopened FROM pgbackfill.chunk o "
+                + "WHERE p.job_id = ? AND p.chunk_no = ? AND o.job_id = p.job_id AND o.chunk_no = ?")) {
             ps.setLong(1, jobId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
+            ps.setInt(2, piece);
+            ps.setInt(3, chunk.chunkNo());
+            ps.executeUpdate();
         }
+        return piece;
     }
 
     /** DONE chunks in whose range rows still match: PENDING again from their lower bound, due for a request. */

@@ -93,7 +93,7 @@ public final class LeaseStore {
      * read FOR SHARE, so a pause or cancel waits for batches in flight and no batch commits after it.
      *
      * The checkpoint also requires the range's upper bound the worker works to: a chunk the coordinator split meanwhile
-     * ({@code ChunkStore.shrink}) refuses the batch, which may have gone past the new bound.
+     * ({@code ChunkStore.split}) refuses the batch, which may have gone past the new bound.
      *
      * @throws LeaseLostException     when the token no longer matches (the caller must roll back)
      * @throws BoundChangedException  when the chunk was split (the caller must roll back and go on with its lease)
@@ -150,10 +150,15 @@ public final class LeaseStore {
         return update(lease, "lease_expires_at = now() + " + leaseDuration.toMillis() + " * interval '1 millisecond'", null) == 1;
     }
 
-    /** The chunk's whole range was verified: nothing in it matches the predicate any more. */
+    /**
+     * The chunk's whole range was verified: nothing in it matches the predicate any more. Fenced on the range's end as
+     * well as the token: a chunk split since the worker checked it is not marked done over a range it did not check.
+     *
+     * @throws BoundChangedException when the chunk was split meanwhile (check again within the new bound)
+     */
     public boolean complete(ChunkLease lease, int sweeps) throws SQLException {
-        boolean done = update(lease, "state = " + ChunkState.DONE.sql() + ", finished_at = now(), stuck_rows = 0, stuck_keys = NULL, skipped = false, "
-                + "sweeps = sweeps + " + sweeps + ", " + UNLEASE, null) == 1;
+        boolean done = updateWithinBounds(lease, "state = " + ChunkState.DONE.sql() + ", finished_at = now(), stuck_rows = 0, stuck_keys = NULL, "
+                + "skipped = false, sweeps = sweeps + " + sweeps + ", " + UNLEASE, null);
         if (done) {
             notifyChunkDone(lease.jobId());
         }
@@ -176,8 +181,32 @@ public final class LeaseStore {
 
     /** Rows in the range stayed locked (or kept matching) through every sweep: report them, never drop them. */
     public boolean markStuck(ChunkLease lease, long rows, List<List<String>> sampleKeys, int sweeps) throws SQLException {
-        return update(lease, "state = " + ChunkState.STUCK.sql() + ", finished_at = now(), stuck_rows = " + rows + ", stuck_keys = ?::jsonb, "
-                + "sweeps = sweeps + " + sweeps + ", " + UNLEASE, Json.write(sampleKeys)) == 1;
+        return updateWithinBounds(lease, "state = " + ChunkState.STUCK.sql() + ", finished_at = now(), stuck_rows = " + rows + ", stuck_keys = ?::jsonb, "
+                + "sweeps = sweeps + " + sweeps + ", " + UNLEASE, Json.write(sampleKeys));
+    }
+
+    /** {@link #update} that also requires the range's end the worker worked to; a split chunk throws instead. */
+    private boolean updateWithinBounds(ChunkLease lease, String set, String jsonParam) throws SQLException {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement("UPDATE pgbackfill.chunk SET " + set
+                     + ", updated_at = now() WHERE job_id = ? AND chunk_no = ? AND lease_token = ? AND hi IS NOT DISTINCT FROM ?::jsonb")) {
+            int i = 1;
+            if (jsonParam != null) {
+                ps.setString(i++, jsonParam);
+            }
+            ps.setLong(i++, lease.jobId());
+            ps.setInt(i++, lease.chunkNo());
+            ps.setObject(i++, lease.token());
+            ps.setString(i, lease.hi() == null ? null : Json.write(lease.hi()));
+            if (ps.executeUpdate() == 1) {
+                return true;
+            }
+            RuntimeException why = splitOrLost(c, lease);
+            if (why instanceof BoundChangedException split) {
+                throw split;
+            }
+            return false;
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ public final class SqlErrors {
     public static final String LOCK_NOT_AVAILABLE = "55P03";
     public static final String QUERY_CANCELED = "57014";
     public static final String INSUFFICIENT_PRIVILEGE = "42501";
+    public static final String UNDEFINED_TABLE = "42P01";
     public static final String INVALID_CATALOG_NAME = "3D000";
     public static final String FEATURE_NOT_SUPPORTED = "0A000";
     /** Not a PostgreSQL code: what a worker records in its circuit breaker for a failed chunk (system_error). */

@@ -36,4 +36,34 @@ public final class Partitions {
         }
         return out;
     }
+
+    /**
+     * Why the table's chunks cannot walk its partitions directly, or null when they can. A batch that updates a
+     * partition bypasses what only the partitioned table has: its row-level security policies and its statement-level
+     * UPDATE triggers (row-level ones are cloned to the partitions, statement-level ones are not); and it needs its
+     * own privileges on every partition.
+     */
+    public static String whyNotLeafByLeaf(Connection c, long table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT (SELECT relrowsecurity FROM pg_class WHERE oid = ?::oid),
+                       EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = ?::oid AND NOT tgisinternal AND tgenabled <> 'D'
+                                  AND tgtype & 1 = 0 AND tgtype & 16 <> 0),
+                       (SELECT string_agg(p.relid::regclass::text, ', ') FROM pg_partition_tree(?::oid) p
+                         WHERE p.isleaf AND p.level > 0 AND NOT has_table_privilege(p.relid, 'SELECT, UPDATE'))""")) {
+            ps.setLong(1, table);
+            ps.setLong(2, table);
+            ps.setLong(3, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    return "it has row-level security, which a partition updated directly would not apply";
+                }
+                if (rs.getBoolean(2)) {
+                    return "it has statement-level UPDATE triggers, which do not fire for its partitions";
+                }
+                String denied = rs.getString(3);
+                return denied == null ? null : "this role may not SELECT and UPDATE partition(s) " + denied + " directly";
+            }
+        }
+    }
 }

@@ -50,16 +50,19 @@ public final class Triggers {
      */
     public static List<String> foreignKeysOn(Connection c, long table, List<String> columns) throws SQLException {
         List<String> out = new ArrayList<>();
+        // the table and its partitions: a foreign key can be defined on a partition alone, and batches update partitions
         try (PreparedStatement ps = c.prepareStatement("""
+                WITH tree AS (SELECT ?::oid AS relid UNION SELECT relid FROM pg_partition_tree(?::oid))
                 SELECT DISTINCT quote_ident(k.conname) || ' on ' || k.conrelid::regclass::text
                   FROM pg_constraint k
-                  JOIN pg_attribute a ON a.attrelid = ?::oid
-                   AND ((k.conrelid = a.attrelid AND a.attnum = ANY (k.conkey))
-                     OR (k.confrelid = a.attrelid AND a.attnum = ANY (k.confkey)))
+                  JOIN pg_attribute a
+                    ON (k.conrelid IN (SELECT relid FROM tree) AND a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey))
+                    OR (k.confrelid IN (SELECT relid FROM tree) AND a.attrelid = k.confrelid AND a.attnum = ANY (k.confkey))
                  WHERE k.contype = 'f' AND a.attname = ANY (?) AND k.conparentid = 0
                  ORDER BY 1""")) {
             ps.setLong(1, table);
-            ps.setArray(2, c.createArrayOf("text", columns.toArray()));
+            ps.setLong(2, table);
+            ps.setArray(3, c.createArrayOf("text", columns.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(rs.getString(1));

@@ -169,7 +169,7 @@ public final class Monitor implements AutoCloseable {
             }
         }
         if (parts.splitter() != null) {
-            parts.splitter().splitIfIdle(c, jobId); // its new piece is published just below
+            splitIfIdle(c, jobId); // its new piece is published just below
         }
         parts.republisher().publishDue(jobId);
         if (sample) {
@@ -180,6 +180,20 @@ public final class Monitor implements AutoCloseable {
         }
         parts.verifier().completeIfFinished(c, jobId);
         return signals;
+    }
+
+    /** Splitting is an optimisation: its trouble must not keep the job's chunks from being published or completed. */
+    private void splitIfIdle(Connection c, long jobId) {
+        try {
+            parts.splitter().splitIfIdle(c, jobId);
+        } catch (SQLException | RuntimeException e) {
+            try {
+                c.rollback();
+            } catch (SQLException ignored) {
+                // the connection is the tick's; its next statement reports what is wrong with it
+            }
+            log.debug("job {}: no split this time: {}", jobId, e.toString());
+        }
     }
 
     @Override

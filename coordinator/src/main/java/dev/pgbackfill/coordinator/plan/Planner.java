@@ -1,6 +1,7 @@
 package dev.pgbackfill.coordinator.plan;
 
 import dev.pgbackfill.chunk.ChunkRange;
+import dev.pgbackfill.chunk.WorkerCapacity;
 import dev.pgbackfill.coordinator.catalog.Partitions;
 import dev.pgbackfill.coordinator.catalog.TableInfo;
 import dev.pgbackfill.sql.QualifiedName;
@@ -52,28 +53,13 @@ public final class Planner {
         return size;
     }
 
-    /** Runner threads of the workers that heartbeat now: what a plan should give work to. */
-    private int liveWorkerThreads() throws SQLException {
-        try (Statement st = connection.createStatement()) {
-            try (ResultSet rs = st.executeQuery("SELECT to_regclass('pgbackfill.worker') IS NOT NULL")) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    return 0; // no control schema (a plan without pgbackfill installed, as in tests of the planner)
-                }
-            }
-            try (ResultSet rs = st.executeQuery(
-                    "SELECT coalesce(sum(threads), 0) FROM pgbackfill.worker WHERE heartbeat_at > now() - interval '30 seconds'")) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
     /**
      * The job's chunks. A partitioned table is cut partition by partition, so a chunk never spans partitions and each
      * batch touches one (each partition's first chunk has no lower bound and its last no upper bound, as for a plain
      * table). A batch on a partition cannot move its rows to another one, and need not: PostgreSQL puts the partition
-     * key in every unique key of a partitioned table, and the backfill never assigns its key.
+     * key in every unique key of a partitioned table, and the backfill never assigns its key. A table with row-level
+     * security or statement-level UPDATE triggers, or partitions this role may not update directly, is planned as a
+     * whole ({@link Partitions#whyNotLeafByLeaf}).
      */
     public List<ChunkRange> plan(ResolvedSpec spec, TableInfo table) throws SQLException {
         List<Partitions.Partition> leaves = Partitions.leaves(connection, table.oid());
@@ -81,8 +67,12 @@ public final class Planner {
         for (Partitions.Partition p : leaves) {
             rows += tableRows(p.name(), p.estimatedRows());
         }
-        long chunkSize = spec.chunkSize() > 0 ? spec.chunkSize() : defaultChunkSize(rows, spec.batchSize(), liveWorkerThreads());
-        if (leaves.isEmpty()) {
+        long chunkSize = spec.chunkSize() > 0 ? spec.chunkSize() : defaultChunkSize(rows, spec.batchSize(), WorkerCapacity.liveThreads(connection));
+        String whyNot = leaves.isEmpty() ? null : Partitions.whyNotLeafByLeaf(connection, table.oid());
+        if (leaves.isEmpty() || whyNot != null) {
+            if (whyNot != null) {
+                org.slf4j.LoggerFactory.getLogger(Planner.class).info("{} is planned as a whole, not partition by partition: {}", table.name(), whyNot);
+            }
             return cut(spec, rows, chunkSize, null);
         }
         List<ChunkRange> chunks = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.pgbackfill.coordinator.split;
 
 import dev.pgbackfill.chunk.ChunkStore;
+import dev.pgbackfill.chunk.WorkerCapacity;
 import dev.pgbackfill.job.JobStore;
 import dev.pgbackfill.job.Json;
 import dev.pgbackfill.spec.BatchSql;
@@ -9,7 +10,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * <p>The cut is made under the chunk's row lock, beyond its cursor as it is then: every batch's checkpoint updates
  * that row, so no batch of the chunk commits meanwhile, and the next one sees the new bound in the fence
  * ({@code LeaseStore.checkpoint}), is rolled back if it went past it, and is redone inside it. No row is lost (the
- * new chunk starts where the old one now ends) and none is applied twice.
+ * new chunk starts where the old one now ends) and none is applied twice. (The stored cursor can trail the worker —
+ * the last batch of a pass does not move it, a sweep moves it back — so a new piece may start over rows already
+ * done; its predicate finds nothing to change there, at the cost of reading them.)
  */
 public final class TailSplitter {
     private static final Logger log = LoggerFactory.getLogger(TailSplitter.class);
@@ -55,7 +57,7 @@ public final class TailSplitter {
         }
         lastLook.put(jobId, now);
         List<ChunkStore.Open> open = chunks.open(c, jobId);
-        int threads = open.isEmpty() ? 0 : liveWorkerThreads(c);
+        int threads = open.isEmpty() ? 0 : WorkerCapacity.liveThreads(c);
         c.commit();
         if (open.isEmpty() || open.size() >= threads) {
             return false;
@@ -80,6 +82,10 @@ public final class TailSplitter {
         BatchSql sql = sql(spec, seen);
         long minPiece = SplitPolicy.minPiece(spec.batchSize());
         long counted = gallop(c, sql, from(seen), seen.hi(), minPiece);
+        if (counted == 0) {
+            c.rollback();
+            return false; // fewer than two pieces' worth of keys left: the estimate was wrong
+        }
         long left;
         if (counted * 4 <= 2 * MAX_PROBE_OFFSET) {
             // the probes bracket the rows left in [counted, 4 counted): one more halves the bracket
@@ -179,15 +185,6 @@ public final class TailSplitter {
                 rs.next();
                 return rs.getBoolean(1);
             }
-        }
-    }
-
-    /** Runner threads of the workers that heartbeat now. */
-    private static int liveWorkerThreads(Connection c) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                "SELECT coalesce(sum(threads), 0) FROM pgbackfill.worker WHERE heartbeat_at > now() - interval '30 seconds'")) {
-            rs.next();
-            return rs.getInt(1);
         }
     }
 }

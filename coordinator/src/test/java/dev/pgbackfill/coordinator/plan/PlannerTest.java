@@ -45,6 +45,16 @@ class PlannerTest {
                 CREATE TABLE prefix_t (k text PRIMARY KEY, v int);
                 INSERT INTO prefix_t SELECT 'tenant-00000000000000000000-order-' || lpad(g::text, 7, '0'), 0 FROM generate_series(1, 50000) g;
                 ANALYZE outlier_t; ANALYZE islands_t; ANALYZE prefix_t;
+                CREATE TABLE secured_t (id bigint NOT NULL, region text NOT NULL, v int, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+                CREATE TABLE secured_t_eu PARTITION OF secured_t FOR VALUES IN ('eu');
+                CREATE TABLE secured_t_us PARTITION OF secured_t FOR VALUES IN ('us');
+                INSERT INTO secured_t SELECT g, CASE WHEN g % 2 = 0 THEN 'us' ELSE 'eu' END, 0 FROM generate_series(1, 1000) g;
+                ALTER TABLE secured_t ENABLE ROW LEVEL SECURITY;
+                CREATE TABLE stmt_t (id bigint NOT NULL, region text NOT NULL, v int, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+                CREATE TABLE stmt_t_eu PARTITION OF stmt_t FOR VALUES IN ('eu');
+                INSERT INTO stmt_t SELECT g, 'eu', 0 FROM generate_series(1, 1000) g;
+                CREATE FUNCTION stmt_t_noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
+                CREATE TRIGGER stmt_t_audit AFTER UPDATE ON stmt_t FOR EACH STATEMENT EXECUTE FUNCTION stmt_t_noop();
                 CREATE TABLE parted_t (id bigint NOT NULL, region text NOT NULL, v int, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
                 CREATE TABLE parted_t_eu PARTITION OF parted_t FOR VALUES IN ('eu');
                 CREATE TABLE parted_t_us PARTITION OF parted_t FOR VALUES IN ('us');
@@ -210,5 +220,12 @@ class PlannerTest {
         assertContiguous(chunks);
         assertThat(chunks).hasSizeBetween(9, 11);
         assertEven(rowsPerChunk("prefix_t", "k", "text", chunks));
+    }
+
+    @Test
+    void aPartitionedTableWithRowLevelSecurityOrStatementTriggersIsPlannedAsAWhole() throws Exception {
+        // a batch on a partition would bypass the parent's policies, and its statement-level triggers would not fire
+        assertThat(plan("secured_t", 100L)).hasSize(10).allSatisfy(r -> assertThat(r.partition()).isNull());
+        assertThat(plan("stmt_t", 100L)).hasSize(10).allSatisfy(r -> assertThat(r.partition()).isNull());
     }
 }

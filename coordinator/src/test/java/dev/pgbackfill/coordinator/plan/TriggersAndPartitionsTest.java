@@ -54,7 +54,12 @@ class TriggersAndPartitionsTest {
                 INSERT INTO tp_events SELECT g, CASE WHEN g % 3 = 0 THEN 'us' ELSE 'eu' END FROM generate_series(1, 30) g;
                 ANALYZE tp_events_eu; ANALYZE tp_events_us;
                 CREATE TRIGGER events_touch AFTER UPDATE ON tp_events FOR EACH ROW EXECUTE FUNCTION tp_noop();
-                CREATE TRIGGER eu_only AFTER UPDATE ON tp_events_eu FOR EACH ROW EXECUTE FUNCTION tp_noop();""");
+                CREATE TRIGGER eu_only AFTER UPDATE ON tp_events_eu FOR EACH ROW EXECUTE FUNCTION tp_noop();
+                CREATE TABLE tp_owner (id bigint PRIMARY KEY); INSERT INTO tp_owner VALUES (1), (2);
+                CREATE TABLE tp_orders (id bigint NOT NULL, region text NOT NULL, owner_id bigint, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+                CREATE TABLE tp_orders_eu PARTITION OF tp_orders FOR VALUES IN ('eu');
+                ALTER TABLE tp_orders_eu ADD CONSTRAINT eu_owner_fk FOREIGN KEY (owner_id) REFERENCES tp_owner;
+                INSERT INTO tp_orders VALUES (1, 'eu', 1);""");
         db.exec("DROP ROLE IF EXISTS " + PLAIN + "; CREATE ROLE " + PLAIN + " LOGIN; GRANT SELECT, UPDATE ON tp_rental TO " + PLAIN);
         db.exec("DROP ROLE IF EXISTS " + PROBER + "; CREATE ROLE " + PROBER + "; GRANT " + PROBER + " TO current_user");
     }
@@ -147,5 +152,13 @@ class TriggersAndPartitionsTest {
     private static String urlAs(String role) {
         return db.url().contains("user=") ? db.url().replaceFirst("user=[^&]*", "user=" + role)
                 : db.url() + (db.url().contains("?") ? "&" : "?") + "user=" + role;
+    }
+
+    @Test
+    void disableTriggersIsRefusedOverAForeignKeyThatOnlyAPartitionHas() {
+        assertThatThrownBy(() -> validate(BackfillSpec.on("tp_orders").set("owner_id = 2").disableTriggers().build()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageStartingWith("--disable-triggers would also skip the checks of foreign key eu_owner_fk on tp_orders_eu");
+        assertThat(db.queryLong("SELECT owner_id FROM tp_orders")).isEqualTo(1);
     }
 }

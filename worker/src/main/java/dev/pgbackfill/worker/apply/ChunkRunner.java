@@ -68,7 +68,7 @@ public final class ChunkRunner {
     public Outcome run(ChunkLease lease) {
         Throttle.ChunkThrottle chunkThrottle = throttle.forChunk(lease);
         try {
-            return work(lease, chunkThrottle);
+            return workWithinBounds(lease, chunkThrottle);
         } catch (LeaseLostException e) {
             log.warn(e.getMessage());
             return Outcome.LEASE_LOST;
@@ -84,6 +84,22 @@ public final class ChunkRunner {
             return failed(lease, e);
         } finally {
             chunkThrottle.close();
+        }
+    }
+
+    /**
+     * The chunk's work; when the coordinator split it as the worker was about to finish (complete and stuck are fenced
+     * on the range's end too), the work is judged again within the new bound.
+     */
+    private Outcome workWithinBounds(ChunkLease lease, Throttle.ChunkThrottle chunkThrottle) throws Exception {
+        ChunkLease current = lease;
+        while (true) {
+            try {
+                return work(current, chunkThrottle);
+            } catch (BoundChangedException e) {
+                current = e.lease();
+                log.info("{}: split by the coordinator as it finished; checking again up to {}", current.describe(), range(current));
+            }
         }
     }
 
@@ -126,6 +142,9 @@ public final class ChunkRunner {
 
     /** Gives the chunk back; an error no retry can cure fails the job, naming it. */
     private Outcome failed(ChunkLease lease, Exception e) {
+        if (lease.partition() != null && e instanceof java.sql.SQLException sql && SqlErrors.UNDEFINED_TABLE.equals(sql.getSQLState())) {
+            return partitionGone(lease);
+        }
         release(lease, false);
         if (SqlErrors.isPermanent(e)) {
             String reason = "chunk " + lease.chunkNo() + " (keys " + range(lease) + ") failed with an error no retry can cure: " + SqlErrors.describe(e)
@@ -136,6 +155,16 @@ public final class ChunkRunner {
         }
         log.warn("{}: giving the chunk back after an error: {}", lease.describe(), e.toString());
         return Outcome.FAILED;
+    }
+
+    /** The chunk's partition was dropped during the run (a retention job): its rows left the table with it. */
+    private Outcome partitionGone(ChunkLease lease) {
+        log.warn("{}: partition {} no longer exists; its rows left the table with it, so the chunk is done", lease.describe(), lease.partition().sql());
+        try {
+            return leases.complete(lease, 0) ? Outcome.DONE : Outcome.LEASE_LOST;
+        } catch (SQLException e) {
+            return release(lease, false);
+        }
     }
 
     /** A chunk's key range as an operator reads it: {@code (100, 200]}, {@code (-∞, 100]}, {@code (900, +∞)}. */
