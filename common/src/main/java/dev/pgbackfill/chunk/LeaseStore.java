@@ -187,18 +187,8 @@ public final class LeaseStore {
 
     /** {@link #update} that also requires the range's end the worker worked to; a split chunk throws instead. */
     private boolean updateWithinBounds(ChunkLease lease, String set, String jsonParam) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE pgbackfill.chunk SET " + set
-                     + ", updated_at = now() WHERE job_id = ? AND chunk_no = ? AND lease_token = ? AND hi IS NOT DISTINCT FROM ?::jsonb")) {
-            int i = 1;
-            if (jsonParam != null) {
-                ps.setString(i++, jsonParam);
-            }
-            ps.setLong(i++, lease.jobId());
-            ps.setInt(i++, lease.chunkNo());
-            ps.setObject(i++, lease.token());
-            ps.setString(i, lease.hi() == null ? null : Json.write(lease.hi()));
-            if (ps.executeUpdate() == 1) {
+        try (Connection c = dataSource.getConnection()) {
+            if (update(c, lease, set, jsonParam, true) == 1) {
                 return true;
             }
             RuntimeException why = splitOrLost(c, lease);
@@ -220,16 +210,25 @@ public final class LeaseStore {
     }
 
     private int update(ChunkLease lease, String set, String jsonParam) throws SQLException {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement ps = c.prepareStatement("UPDATE pgbackfill.chunk SET " + set
-                     + ", updated_at = now() WHERE job_id = ? AND chunk_no = ? AND lease_token = ?")) {
+        try (Connection c = dataSource.getConnection()) {
+            return update(c, lease, set, jsonParam, false);
+        }
+    }
+
+    /** Updates the chunk if this lease still holds it ({@code withinBounds}: and its range still ends where the lease's does). */
+    private static int update(Connection c, ChunkLease lease, String set, String jsonParam, boolean withinBounds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE pgbackfill.chunk SET " + set + ", updated_at = now() "
+                + "WHERE job_id = ? AND chunk_no = ? AND lease_token = ?" + (withinBounds ? " AND hi IS NOT DISTINCT FROM ?::jsonb" : ""))) {
             int i = 1;
             if (jsonParam != null) {
                 ps.setString(i++, jsonParam);
             }
             ps.setLong(i++, lease.jobId());
             ps.setInt(i++, lease.chunkNo());
-            ps.setObject(i, lease.token());
+            ps.setObject(i++, lease.token());
+            if (withinBounds) {
+                ps.setString(i, lease.hi() == null ? null : Json.write(lease.hi()));
+            }
             return ps.executeUpdate();
         }
     }
