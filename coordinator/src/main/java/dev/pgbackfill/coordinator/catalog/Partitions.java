@@ -21,13 +21,26 @@ public final class Partitions {
     }
 
     public static List<Partition> leaves(Connection c, long table) throws SQLException {
+        return leaves(c, "?::oid", ps -> ps.setLong(1, table));
+    }
+
+    /** The same, by name: the leaves as the catalog lists them now (partitions attached since launch included). */
+    public static List<Partition> leaves(Connection c, QualifiedName table) throws SQLException {
+        return leaves(c, "?::regclass", ps -> ps.setString(1, table.sql()));
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private static List<Partition> leaves(Connection c, String table, Binder binder) throws SQLException {
         List<Partition> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT n.nspname, r.relname, r.reltuples::bigint
-                  FROM pg_partition_tree(?::oid) p JOIN pg_class r ON r.oid = p.relid JOIN pg_namespace n ON n.oid = r.relnamespace
+                  FROM pg_partition_tree(%s) p JOIN pg_class r ON r.oid = p.relid JOIN pg_namespace n ON n.oid = r.relnamespace
                  WHERE p.isleaf AND p.level > 0
-                 ORDER BY n.nspname, r.relname""")) {
-            ps.setLong(1, table);
+                 ORDER BY n.nspname, r.relname""".formatted(table))) {
+            binder.bind(ps);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(new Partition(new QualifiedName(rs.getString(1), rs.getString(2)), rs.getLong(3)));

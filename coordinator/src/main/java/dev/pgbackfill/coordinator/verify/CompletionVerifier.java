@@ -2,6 +2,7 @@ package dev.pgbackfill.coordinator.verify;
 
 import dev.pgbackfill.chunk.ChunkRange;
 import dev.pgbackfill.chunk.ChunkStore;
+import dev.pgbackfill.coordinator.catalog.Partitions;
 import dev.pgbackfill.coordinator.monitor.ProgressSampler;
 import dev.pgbackfill.coordinator.publish.Republisher;
 import dev.pgbackfill.job.JobState;
@@ -94,7 +95,9 @@ public final class CompletionVerifier {
         }
         List<Integer> reopen = new ArrayList<>();
         List<ChunkRange> added = new ArrayList<>();
-        for (QualifiedName leaf : RemainingRows.leaves(c, spec)) {
+        List<QualifiedName> leaves = Partitions.leaves(c, spec.table()).stream().map(Partitions.Partition::name).toList();
+        c.commit();
+        for (QualifiedName leaf : leaves) {
             ResolvedSpec onLeaf = spec.onPartition(leaf);
             BatchSql sql = new BatchSql(onLeaf);
             if (!RemainingRows.anyInPages(c, onLeaf, sql)) {

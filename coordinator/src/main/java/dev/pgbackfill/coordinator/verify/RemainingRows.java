@@ -3,7 +3,6 @@ package dev.pgbackfill.coordinator.verify;
 import dev.pgbackfill.chunk.ChunkStore;
 import dev.pgbackfill.spec.BatchSql;
 import dev.pgbackfill.spec.ResolvedSpec;
-import dev.pgbackfill.sql.QualifiedName;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -62,24 +61,6 @@ final class RemainingRows {
                 return pages;
             }
         }
-    }
-
-    /** The job table's leaf partitions as the catalog lists them now (partitions attached during the run included). */
-    static List<QualifiedName> leaves(Connection c, ResolvedSpec spec) throws SQLException {
-        List<QualifiedName> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
-                SELECT n.nspname, r.relname FROM pg_partition_tree(?::regclass) p
-                  JOIN pg_class r ON r.oid = p.relid JOIN pg_namespace n ON n.oid = r.relnamespace
-                 WHERE p.isleaf AND p.level > 0 ORDER BY 1, 2""")) {
-            ps.setString(1, spec.table().sql());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new QualifiedName(rs.getString(1), rs.getString(2)));
-                }
-            }
-        }
-        c.commit();
-        return out;
     }
 
     /** The chunks in whose range a row still matches, each checked by one bounded index read. */
