@@ -9,7 +9,6 @@ import dev.pgbackfill.coordinator.control.CoordinatorSettings;
 import dev.pgbackfill.coordinator.publish.ChunkPublisher;
 import dev.pgbackfill.db.ControlSchema;
 import dev.pgbackfill.db.Database;
-import dev.pgbackfill.embedded.EmbeddedKafka;
 import dev.pgbackfill.error.InvalidInputException;
 import java.util.Arrays;
 import java.util.List;
@@ -62,14 +61,15 @@ public final class CoordinatorCommand implements Callable<Integer> {
             throw new InvalidInputException("db", "the coordinator needs --db (or PGBACKFILL_DB_URL): the database whose tables it backfills");
         }
         RevisionGraph revisions = migrations.graphIfGiven(); // a bad revision set is refused before anything starts
+        LocalServices local = kafka.given() ? null : LocalServices.require("--kafka");
         ApiTokens tokens = tokens();
         HikariDataSource dataSource = Database.open(db.config(db.url), 8, "coordinator");
         ControlSchema.install(dataSource);
-        EmbeddedKafka embedded = null;
+        LocalServices.Service embedded = null;
         String bootstrap = kafka.bootstrap;
         if (!kafka.given()) {
-            embedded = EmbeddedKafka.start(embeddedKafkaPort, kafka.partitions);
-            bootstrap = embedded.bootstrap();
+            embedded = local.kafka(embeddedKafkaPort, kafka.partitions);
+            bootstrap = embedded.address();
             System.err.println("pgbackfill: no --kafka given: started an in-JVM Kafka broker at " + bootstrap
                     + " (workers on this machine: --kafka " + bootstrap + "); not for production");
         }

@@ -50,6 +50,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        LocalServices.requireUnlessGiven(db, kafka);
         PrintStream out = System.out;
         PrintStream err = System.err;
         List<JobStatus> finished = new ArrayList<>();

@@ -6,8 +6,6 @@ import dev.pgbackfill.coordinator.control.Coordinator;
 import dev.pgbackfill.coordinator.control.CoordinatorSettings;
 import dev.pgbackfill.coordinator.publish.ChunkPublisher;
 import dev.pgbackfill.db.Database;
-import dev.pgbackfill.embedded.EmbeddedKafka;
-import dev.pgbackfill.embedded.EmbeddedPg;
 import dev.pgbackfill.job.JobStatus;
 import dev.pgbackfill.worker.Worker;
 import dev.pgbackfill.worker.WorkerSettings;
@@ -28,9 +26,9 @@ final class LocalCluster implements AutoCloseable {
     final Coordinator coordinator;
     private final ChunkPublisher publisher;
     private final List<Worker> workers = new ArrayList<>();
-    private final EmbeddedKafka kafka;
+    private final LocalServices.Service kafka;
 
-    private LocalCluster(HikariDataSource dataSource, ChunkTopic topic, EmbeddedKafka kafka, int workerCount, Duration lockTimeout) {
+    private LocalCluster(HikariDataSource dataSource, ChunkTopic topic, LocalServices.Service kafka, int workerCount, Duration lockTimeout) {
         this.dataSource = dataSource;
         this.kafka = kafka;
         topic.ensureExists();
@@ -44,11 +42,11 @@ final class LocalCluster implements AutoCloseable {
 
     /** Starts the in-JVM broker unless {@code --kafka} was given, then the coordinator and workers. */
     static LocalCluster start(HikariDataSource dataSource, KafkaOptions kafkaOptions, DbOptions dbOptions, int workerCount, PrintStream err) {
-        EmbeddedKafka kafka = null;
+        LocalServices.Service kafka = null;
         String bootstrap = kafkaOptions.bootstrap;
         if (!kafkaOptions.given()) {
-            kafka = EmbeddedKafka.start(0, kafkaOptions.partitions);
-            bootstrap = kafka.bootstrap();
+            kafka = LocalServices.require("--kafka").kafka(0, kafkaOptions.partitions);
+            bootstrap = kafka.address();
             err.println("pgbackfill: no --kafka given: using an in-JVM Kafka broker at " + bootstrap + " for this run only (not for production)");
         }
         try {
@@ -72,10 +70,11 @@ final class LocalCluster implements AutoCloseable {
         if (options.given()) {
             return new Db(Database.open(options.config(withSchema(options.url, schema)), poolSize, "cli"), null);
         }
+        LocalServices services = LocalServices.require("--db");
         err.println("pgbackfill: no --db given: starting an embedded PostgreSQL for this run only (its data is discarded at exit)");
-        EmbeddedPg pg = EmbeddedPg.start();
+        LocalServices.Service pg = services.postgres();
         try {
-            return new Db(Database.open(options.config(withSchema(pg.url("postgres"), schema)), poolSize, "cli"), pg);
+            return new Db(Database.open(options.config(withSchema(pg.address(), schema)), poolSize, "cli"), pg);
         } catch (RuntimeException e) {
             pg.close();
             throw e;
@@ -86,7 +85,7 @@ final class LocalCluster implements AutoCloseable {
         return schema == null ? url : url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema + ",public";
     }
 
-    record Db(HikariDataSource dataSource, EmbeddedPg embedded) implements AutoCloseable {
+    record Db(HikariDataSource dataSource, LocalServices.Service embedded) implements AutoCloseable {
         @Override
         public void close() {
             dataSource.close();

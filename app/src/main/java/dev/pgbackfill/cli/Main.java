@@ -25,7 +25,7 @@ public final class Main {
         if (System.getProperty("pgbackfill.log.level") == null) {
             System.setProperty("pgbackfill.log.level", verbose ? "DEBUG" : args.length > 0 && SERVICES.contains(args[0]) ? "INFO" : "WARN");
         }
-        CommandLine cli = new CommandLine(new PgbackfillCommand());
+        CommandLine cli = Subcommands.commandLine(args);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             PgbackfillException known = find(e);
             if (known != null) {
@@ -45,7 +45,7 @@ public final class Main {
         });
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("error: " + e.getMessage());
-            e.getCommandLine().getErr().println("see: pgbackfill " + e.getCommandLine().getCommandName() + " --help");
+            e.getCommandLine().getErr().println("see: " + e.getCommandLine().getCommandSpec().qualifiedName() + " --help");
             return 2;
         });
         return cli.execute(args);

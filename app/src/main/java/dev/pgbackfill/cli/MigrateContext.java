@@ -29,6 +29,9 @@ final class MigrateContext implements AutoCloseable {
         if (!db.given() && !embeddedAllowed) {
             throw new InvalidInputException("db", "--db is required (or PGBACKFILL_DB_URL), e.g. --db jdbc:postgresql://localhost:5432/app");
         }
+        if (!kafka.given() && graph.ordered().stream().anyMatch(r -> !r.backfillSteps(false).isEmpty())) {
+            LocalServices.require("--kafka"); // backfills need a broker: refused here, not after the expand phase ran
+        }
         LocalCluster.Db database = LocalCluster.openDatabase(db, Math.max(workers, 1) + 4, err);
         try {
             ControlSchema.install(database.dataSource());

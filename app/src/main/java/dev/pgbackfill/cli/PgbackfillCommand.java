@@ -2,13 +2,9 @@ package dev.pgbackfill.cli;
 
 import picocli.CommandLine.Command;
 
+/** The top command; its subcommands are added by {@link Subcommands}. */
 @Command(name = "pgbackfill", mixinStandardHelpOptions = true, version = "pgbackfill 0.1.0",
         description = "Distributed, throttled, checkpointed batch backfills for PostgreSQL.",
-        subcommands = {
-                DemoCommand.class, RunCommand.class,
-                LaunchCommand.class, StatusCommand.class, PauseCommand.class, ResumeCommand.class, CancelCommand.class, ThrottleCommand.class, BenchCommand.class,
-                CoordinatorCommand.class, WorkerCommand.class,
-                MigrateCommand.class},
         commandListHeading = "%nCommands:%n",
         footerHeading = "%n",
         footer = {"  test         Run the full test suite (from a source checkout: ./pgbackfill test)",

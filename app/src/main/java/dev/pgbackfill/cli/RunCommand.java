@@ -50,6 +50,9 @@ public final class RunCommand implements Callable<Integer> {
             try (Connection c = database.dataSource().getConnection()) {
                 new SpecValidator(c).validate(spec); // refuse bad input before anything is written
             }
+            if (!kafka.given()) {
+                LocalServices.require("--kafka");
+            }
             ControlSchema.install(database.dataSource());
             try (LocalCluster cluster = LocalCluster.start(database.dataSource(), kafka, db, workers, err)) {
                 long id = cluster.coordinator.launch(spec, "cli:" + System.getProperty("user.name"));
