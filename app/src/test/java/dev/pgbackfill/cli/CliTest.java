@@ -139,6 +139,63 @@ class CliTest {
     }
 
     @Test
+    void runWithoutKafkaInTheProductionJarIsRefusedBeforeAnyWrite() {
+        db.exec("CREATE TABLE nokafka (id int PRIMARY KEY, n int)");
+        String before = db.fingerprint();
+
+        Result r = cli("run", "--db", db.url(), "--table", "nokafka", "--set", "n = 1");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("error: no --kafka given, and this is the production jar, which has no embedded PostgreSQL or Kafka: "
+                + "pass --kafka (or its PGBACKFILL_ variable), or run the demo jar (pgbackfill-demo.jar, or ./pgbackfill in a source checkout)");
+        assertThat(db.fingerprint()).isEqualTo(before);
+    }
+
+    @Test
+    void coordinatorWithoutKafkaInTheProductionJarIsRefusedBeforeAnyWrite() {
+        String before = db.fingerprint();
+
+        Result r = cli("coordinator", "--db", db.url(), "--port", "0");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("error: no --kafka given, and this is the production jar");
+        assertThat(db.fingerprint()).isEqualTo(before);
+    }
+
+    @Test
+    void helpListsNeitherTheHiddenTrainingCommandNorTheDemoJarsBench() {
+        Result r = cli("--help");
+
+        assertThat(r.out()).doesNotContainPattern("(?m)^  (train-cache|bench)\\s");
+    }
+
+    @Test
+    void aMisusedSubcommandPointsAtItsOwnHelp() {
+        Result r = cli("migrate", "sql", "--examples");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("Missing required parameter: '[FROM:]TO'", "see: pgbackfill migrate sql --help");
+    }
+
+    @Test
+    void everyCommandTheClassCacheIsTrainedOnSucceedsAgainstTheStubCoordinator() {
+        Result r = cli("train-cache");
+
+        assertThat(r.err()).isEmpty();
+        assertThat(r.exit()).isZero();
+        assertThat(TrainCacheCommand.TRAINED).extracting(c -> c.get(0))
+                .contains("status", "launch", "pause", "resume", "cancel", "throttle", "migrate");
+    }
+
+    @Test
+    void aCoordinatorUrlThatIsNotHttpExitsTwo() {
+        Result r = cli("status", "1", "--url", "ftp://127.0.0.1:1", "--token", "x");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("--url 'ftp://127.0.0.1:1' is not an http:// or https:// URL");
+    }
+
+    @Test
     void unknownOptionExitsTwo() {
         Result r = cli("run", "--table", "x", "--set", "a = 1", "--batchsize", "5");
 
