@@ -1,5 +1,6 @@
 package dev.pgbackfill.cli;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.pgbackfill.bench.Baselines;
 import dev.pgbackfill.bench.BenchTable;
 import dev.pgbackfill.bench.OltpLoad;
@@ -52,8 +53,14 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--methods", defaultValue = "seed,single,inserver,springbatch,pgbackfill,impact", split = ",",
             description = "Methods to run (default ${DEFAULT-VALUE}); add skew for the skewed-key suite (uniform, an outlier, islands, "
-                    + "growing gaps, time-ordered uuids, prefixed text, a lopsided partitioned table; 4 workers).")
+                    + "growing gaps, time-ordered uuids, prefixed text, a lopsided partitioned table; 4 workers); cli (pause/resume round "
+                    + "trips, quiet and with every core busy), startup (coordinator, worker, run's overhead) and memory (RSS and heap of "
+                    + "the services, idle and loaded) time the operator's path through ./pgbackfill.")
     List<String> methods;
+
+    @Option(names = "--baseline", paramLabel = "LAUNCHER",
+            description = "With cli and startup: the ./pgbackfill of an earlier checkout, timed in the same run as this one.")
+    String baseline;
 
     @Option(names = "--out", defaultValue = "bench-results", description = "Folder for the Markdown and JSON results (default ${DEFAULT-VALUE}).")
     Path out;
@@ -73,11 +80,17 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Debug logs and stack traces.")
     boolean verbose;
 
-    /** One method's run; {@code note} says what went wrong (null: nothing), {@code planSeconds} pgbackfill's launch (validate, plan, publish). */
+    private Map<String, String> dbEnv = Map.of();
+
+    /**
+     * One method's run; {@code note} says what went wrong (null: nothing). pgbackfill's fixed costs apart:
+     * {@code planSeconds} its launch (validate, plan, publish), {@code claimSeconds} from the first chunk's publication
+     * to its claim (the Kafka hand-off), {@code verifySeconds} from the last chunk done to SUCCEEDED (the final check).
+     */
     record Result(String method, long rows, double seconds, double rowsPerSecond, Double firstBatchSeconds, Long heapMb, String note,
-                  Double planSeconds) {
+                  Double planSeconds, Double claimSeconds, Double verifySeconds) {
         Result(String method, long rows, double seconds, double rowsPerSecond, Double firstBatchSeconds, Long heapMb, String note) {
-            this(method, rows, seconds, rowsPerSecond, firstBatchSeconds, heapMb, note, null);
+            this(method, rows, seconds, rowsPerSecond, firstBatchSeconds, heapMb, note, null, null, null);
         }
     }
 
@@ -96,18 +109,20 @@ public final class BenchCommand implements Callable<Integer> {
         }
         PrintStream err = System.err;
         List<Result> results = new ArrayList<>();
-        Map<String, Object> impact = null;
+        Map<String, Object> sections = new LinkedHashMap<>();
         Map<String, Object> machine = new LinkedHashMap<>();
         try (LocalCluster.Db database = LocalCluster.openDatabase(db, 12, err)) {
             DataSource ds = database.dataSource();
+            dbEnv = dbEnv(database.dataSource());
             BenchTable table = new BenchTable(ds, rows, key);
             machine.putAll(machine(database));
             err.printf(Locale.ROOT, "bench: %,d rows, %s key, PostgreSQL %s%n", rows, key, machine.get("server_version"));
 
             results.addAll(baselines(table, ds, err));
-            impact = pgbackfillMethods(table, ds, results, err);
+            sections.put("impact", pgbackfillMethods(table, ds, results, err));
+            sections.putAll(operatorMethods(table, ds, err));
         }
-        new BenchReport(this).write(results, machine, impact);
+        new BenchReport(this).write(results, machine, sections);
         return 0;
     }
 
@@ -134,6 +149,63 @@ public final class BenchCommand implements Callable<Integer> {
         Double unthrottled = results.stream().filter(r -> r.method().startsWith("pgbackfill run, 2")).map(Result::rowsPerSecond)
                 .findFirst().orElse(null);
         return new BenchImpact(this).measure(table, ds, unthrottled == null ? pgbackfill(table, ds, 2, err).rowsPerSecond() : unthrottled, err);
+    }
+
+    /** The operator-path sections asked for (cli, startup, memory), by name. */
+    private Map<String, Object> operatorMethods(BenchTable table, DataSource ds, PrintStream err) throws Exception {
+        Map<String, Object> sections = new LinkedHashMap<>();
+        ControlSchema.install(ds);
+        if (methods.contains("cli")) {
+            sections.put("cli", new BenchClient(this).measure(ds, err));
+        }
+        if (!methods.contains("startup") && !methods.contains("memory")) {
+            return sections;
+        }
+        LocalServices.Service own = kafka.given() ? null : LocalServices.require("--kafka").kafka(0, kafka.partitions);
+        String broker = own == null ? kafka.bootstrap : own.address();
+        try {
+            if (methods.contains("startup")) {
+                sections.put("startup", new BenchServices(this, broker).measure(table, err));
+            }
+            if (methods.contains("memory")) {
+                sections.put("memory", new BenchMemory(this, broker).measure(table, err));
+            }
+        } finally {
+            if (own != null) {
+                own.close();
+            }
+        }
+        return sections;
+    }
+
+    /** The database of this run for the processes the bench starts, in their environment (no password on a command line). */
+    Map<String, String> dbEnv() {
+        return dbEnv;
+    }
+
+    private static Map<String, String> dbEnv(HikariDataSource ds) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PGBACKFILL_DB_URL", ds.getJdbcUrl());
+        if (ds.getUsername() != null) {
+            env.put("PGBACKFILL_DB_USER", ds.getUsername());
+        }
+        if (ds.getPassword() != null) {
+            env.put("PGBACKFILL_DB_PASSWORD", ds.getPassword());
+        }
+        return env;
+    }
+
+    /** Seconds from the first publication to the first claim, and from the last chunk done to the job's end (PostgreSQL's clock). */
+    private static double[] handOffAndCheck(DataSource ds, long job) throws SQLException {
+        try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT extract(epoch FROM min(k.started_at) - min(k.published_at)), extract(epoch FROM j.finished_at - max(k.finished_at)) "
+                        + "FROM pgbackfill.chunk k JOIN pgbackfill.job j ON j.id = k.job_id WHERE k.job_id = ? GROUP BY j.finished_at")) {
+            ps.setLong(1, job);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return new double[] {rs.getDouble(1), rs.getDouble(2)};
+            }
+        }
     }
 
     /** The foreground load in words, e.g. "4 threads paced at 2000 ops/s". */
@@ -212,9 +284,11 @@ public final class BenchCommand implements Callable<Integer> {
             long heapMb = (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20;
             long left = table.remaining();
             String note = s.state() != JobState.SUCCEEDED ? "job " + s.state() : left > 0 ? left + " rows missed" : null;
-            err.printf(Locale.ROOT, "  %-75s %8.2f s %,12.0f rows/s  planned in %.3f s (%d chunks)  first batch %.3f s  heap %d MB%s%n", name, seconds,
-                    rows / seconds, planned, s.chunksTotal(), first, heapMb, note == null ? "" : "  (" + note + ")");
-            return new Result(name, rows, seconds, rows / seconds, first, heapMb, note, planned);
+            double[] handOffAndCheck = handOffAndCheck(ds, id);
+            err.printf(Locale.ROOT, "  %-75s %8.2f s %,12.0f rows/s  planned in %.3f s (%d chunks)  claimed %.3f s after publication  "
+                    + "first batch %.3f s  verified in %.3f s  heap %d MB%s%n", name, seconds, rows / seconds, planned, s.chunksTotal(),
+                    handOffAndCheck[0], first, handOffAndCheck[1], heapMb, note == null ? "" : "  (" + note + ")");
+            return new Result(name, rows, seconds, rows / seconds, first, heapMb, note, planned, handOffAndCheck[0], handOffAndCheck[1]);
         }
     }
 

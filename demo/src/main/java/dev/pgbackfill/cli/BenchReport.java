@@ -18,7 +18,9 @@ final class BenchReport {
         this.b = bench;
     }
 
-    void write(List<BenchCommand.Result> results, Map<String, Object> machine, Map<String, Object> impact) throws Exception {
+    @SuppressWarnings("unchecked")
+    void write(List<BenchCommand.Result> results, Map<String, Object> machine, Map<String, Object> sections) throws Exception {
+        Map<String, Object> impact = (Map<String, Object>) sections.get("impact");
         Double ceiling = rate(results, "in-server");
         Double seed = rate(results, "seed loop");
         Double batch = rate(results, "Spring Batch");
@@ -34,8 +36,9 @@ final class BenchReport {
         if (impact != null) {
             md.append(impactTable(impact));
         }
+        md.append(BenchOperatorReport.tables(sections));
         System.out.print(md);
-        Path jsonFile = save(md.toString(), machine, json, impact);
+        Path jsonFile = save(md.toString(), machine, json, sections);
         System.out.println("\nresults: " + jsonFile);
     }
 
@@ -49,7 +52,9 @@ final class BenchReport {
         m.put("vsSeedLoop", seed == null ? null : r.rowsPerSecond() / seed);
         m.put("vsSpringBatch", batch == null ? null : r.rowsPerSecond() / batch);
         m.put("planSeconds", r.planSeconds());
+        m.put("claimSeconds", r.claimSeconds());
         m.put("firstBatchSeconds", r.firstBatchSeconds());
+        m.put("verifySeconds", r.verifySeconds());
         m.put("heapMb", r.heapMb());
         m.put("note", r.note());
         return m;
@@ -67,7 +72,7 @@ final class BenchReport {
     }
 
     /** Writes the JSON and Markdown results to --out; returns the JSON file. */
-    private Path save(String md, Map<String, Object> machine, List<Map<String, Object>> json, Map<String, Object> impact) throws Exception {
+    private Path save(String md, Map<String, Object> machine, List<Map<String, Object>> json, Map<String, Object> sections) throws Exception {
         Files.createDirectories(b.out);
         String stamp = Instant.now().toString().replace(":", "").replaceAll("\\..*", "");
         Path jsonFile = b.out.resolve("bench-" + b.rows + "-" + b.key + "-" + stamp + ".json");
@@ -77,7 +82,7 @@ final class BenchReport {
         doc.put("at", Instant.now().toString());
         doc.put("machine", machine);
         doc.put("results", json);
-        doc.put("impact", impact);
+        doc.putAll(sections);
         Files.writeString(jsonFile, Json.write(doc));
         Files.writeString(b.out.resolve("bench-" + b.rows + "-" + b.key + "-" + stamp + ".md"), md);
         return jsonFile;
