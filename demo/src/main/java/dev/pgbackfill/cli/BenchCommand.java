@@ -58,6 +58,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + "the services, idle and loaded) time the operator's path through ./pgbackfill.")
     List<String> methods;
 
+    @Option(names = "--repeat", defaultValue = "1",
+            description = "Rounds of the baselines and pgbackfill runs, alternating (default ${DEFAULT-VALUE}); each ratio is to its own round's "
+                    + "in-server loop, and the report adds each method's median ratio.")
+    int repeat;
+
     @Option(names = "--baseline", paramLabel = "LAUNCHER",
             description = "With cli and startup: the ./pgbackfill of an earlier checkout, timed in the same run as this one.")
     String baseline;
@@ -92,6 +97,12 @@ public final class BenchCommand implements Callable<Integer> {
         Result(String method, long rows, double seconds, double rowsPerSecond, Double firstBatchSeconds, Long heapMb, String note) {
             this(method, rows, seconds, rowsPerSecond, firstBatchSeconds, heapMb, note, null, null, null);
         }
+
+        /** The same result, named for round {@code round} of {@code --repeat}. */
+        Result inRound(int round) {
+            return new Result(method + " [round " + round + "]", rows, seconds, rowsPerSecond, firstBatchSeconds, heapMb, note, planSeconds,
+                    claimSeconds, verifySeconds);
+        }
     }
 
     @FunctionalInterface
@@ -104,6 +115,9 @@ public final class BenchCommand implements Callable<Integer> {
         if (!key.equals("bigint") && !key.equals("uuid")) {
             throw new InvalidInputException("key", "--key must be bigint or uuid, got " + key);
         }
+        if (repeat < 1 || repeat > 50) {
+            throw new InvalidInputException("repeat", "--repeat must be between 1 and 50, got " + repeat);
+        }
         if (rows < 1 || rows > 100_000_000) {
             throw new InvalidInputException("rows", "--rows must be between 1 and 100000000, got " + rows);
         }
@@ -113,27 +127,37 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> machine = new LinkedHashMap<>();
         try (LocalCluster.Db database = LocalCluster.openDatabase(db, 12, err)) {
             DataSource ds = database.dataSource();
-            dbEnv = dbEnv(database.dataSource());
+            dbEnv = BenchOperator.dbEnv(database.dataSource());
             BenchTable table = new BenchTable(ds, rows, key);
             machine.putAll(machine(database));
             err.printf(Locale.ROOT, "bench: %,d rows, %s key, PostgreSQL %s%n", rows, key, machine.get("server_version"));
 
-            results.addAll(baselines(table, ds, err));
+            for (int round = 1; round <= repeat; round++) {
+                List<Result> ofRound = new ArrayList<>(baselines(table, ds, err));
+                ofRound.addAll(pgbackfillRuns(table, ds, err));
+                int n = round;
+                results.addAll(repeat == 1 ? ofRound : ofRound.stream().map(r -> r.inRound(n)).toList());
+            }
             sections.put("impact", pgbackfillMethods(table, ds, results, err));
-            sections.putAll(operatorMethods(table, ds, err));
+            sections.putAll(new BenchOperator(this).measure(table, ds, err));
         }
         new BenchReport(this).write(results, machine, sections);
         return 0;
     }
 
-    /** pgbackfill's own runs, the skew suite and the impact section, as asked for; returns the impact section or null. */
-    private Map<String, Object> pgbackfillMethods(BenchTable table, DataSource ds, List<Result> results, PrintStream err) throws Exception {
+    private List<Result> pgbackfillRuns(BenchTable table, DataSource ds, PrintStream err) throws Exception {
+        List<Result> results = new ArrayList<>();
         if (methods.contains("pgbackfill")) {
             ControlSchema.install(ds);
             for (int w : workerCounts) {
                 results.add(pgbackfill(table, ds, w, err));
             }
         }
+        return results;
+    }
+
+    /** The skew suite and the impact section, as asked for (once, whatever --repeat); returns the impact section or null. */
+    private Map<String, Object> pgbackfillMethods(BenchTable table, DataSource ds, List<Result> results, PrintStream err) throws Exception {
         if (methods.contains("skew")) {
             ControlSchema.install(ds);
             results.addAll(new BenchSkew(this).measure(ds, err));
@@ -151,48 +175,9 @@ public final class BenchCommand implements Callable<Integer> {
         return new BenchImpact(this).measure(table, ds, unthrottled == null ? pgbackfill(table, ds, 2, err).rowsPerSecond() : unthrottled, err);
     }
 
-    /** The operator-path sections asked for (cli, startup, memory), by name. */
-    private Map<String, Object> operatorMethods(BenchTable table, DataSource ds, PrintStream err) throws Exception {
-        Map<String, Object> sections = new LinkedHashMap<>();
-        ControlSchema.install(ds);
-        if (methods.contains("cli")) {
-            sections.put("cli", new BenchClient(this).measure(ds, err));
-        }
-        if (!methods.contains("startup") && !methods.contains("memory")) {
-            return sections;
-        }
-        LocalServices.Service own = kafka.given() ? null : LocalServices.require("--kafka").kafka(0, kafka.partitions);
-        String broker = own == null ? kafka.bootstrap : own.address();
-        try {
-            if (methods.contains("startup")) {
-                sections.put("startup", new BenchServices(this, broker).measure(table, err));
-            }
-            if (methods.contains("memory")) {
-                sections.put("memory", new BenchMemory(this, broker).measure(table, err));
-            }
-        } finally {
-            if (own != null) {
-                own.close();
-            }
-        }
-        return sections;
-    }
-
     /** The database of this run for the processes the bench starts, in their environment (no password on a command line). */
     Map<String, String> dbEnv() {
         return dbEnv;
-    }
-
-    private static Map<String, String> dbEnv(HikariDataSource ds) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("PGBACKFILL_DB_URL", ds.getJdbcUrl());
-        if (ds.getUsername() != null) {
-            env.put("PGBACKFILL_DB_USER", ds.getUsername());
-        }
-        if (ds.getPassword() != null) {
-            env.put("PGBACKFILL_DB_PASSWORD", ds.getPassword());
-        }
-        return env;
     }
 
     /** Seconds from the first publication to the first claim, and from the last chunk done to the job's end (PostgreSQL's clock). */

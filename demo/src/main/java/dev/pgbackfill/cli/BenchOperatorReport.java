@@ -59,7 +59,7 @@ final class BenchOperatorReport {
     }
 
     private static String memory(Map<String, Map<String, Object>> m) {
-        return String.format(Locale.ROOT, "%n| memory, MB (the worker as in a 256 MB container: %s) | RSS | heap used |%n|---|---:|---:|%n"
+        return String.format(Locale.ROOT, "%n| memory, MB (the worker as in a 256 MB container: %s; the coordinator as in a 512 MB one) | RSS | heap used |%n|---|---:|---:|%n"
                         + "| worker, idle | %.0f | %.0f |%n| worker, peak while backfilling (4 threads) | %.0f | %.0f |%n"
                         + "| coordinator, idle | %.0f | %.0f |%n| coordinator, peak while backfilling | %.0f | %.0f |%n",
                 BenchMemory.CONTAINER, m.get("workerIdle").get("rssMb"), m.get("workerIdle").get("heapUsedMb"),

@@ -21,18 +21,20 @@ final class BenchReport {
     @SuppressWarnings("unchecked")
     void write(List<BenchCommand.Result> results, Map<String, Object> machine, Map<String, Object> sections) throws Exception {
         Map<String, Object> impact = (Map<String, Object>) sections.get("impact");
-        Double ceiling = rate(results, "in-server");
-        Double seed = rate(results, "seed loop");
-        Double batch = rate(results, "Spring Batch");
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "%n| method | rows | seconds | rows/s | ÷ in-server | ÷ seed loop | ÷ Spring Batch | note |%n"
                 + "|---|---:|---:|---:|---:|---:|---:|---|%n"));
         List<Map<String, Object>> json = new ArrayList<>();
         for (BenchCommand.Result r : results) {
+            String round = roundOf(r.method());
+            Double ceiling = rate(results, "in-server", round);
+            Double seed = rate(results, "seed loop", round);
+            Double batch = rate(results, "Spring Batch", round);
             md.append(String.format(Locale.ROOT, "| %s | %,d | %.2f | %,.0f | %s | %s | %s | %s |%n", r.method(), r.rows(), r.seconds(), r.rowsPerSecond(),
                     ratio(r.rowsPerSecond(), ceiling), ratio(r.rowsPerSecond(), seed), ratio(r.rowsPerSecond(), batch), r.note() == null ? "" : r.note()));
             json.add(row(r, ceiling, seed, batch));
         }
+        md.append(medians(results));
         if (impact != null) {
             md.append(impactTable(impact));
         }
@@ -88,8 +90,35 @@ final class BenchReport {
         return jsonFile;
     }
 
-    private static Double rate(List<BenchCommand.Result> results, String prefix) {
-        return results.stream().filter(r -> r.method().startsWith(prefix)).map(BenchCommand.Result::rowsPerSecond).findFirst().orElse(null);
+    private static final java.util.regex.Pattern ROUND = java.util.regex.Pattern.compile(" \\[round (\\d+)]$");
+
+    /** The round of a --repeat result ("… [round 3]"), or "" for a single run. */
+    private static String roundOf(String method) {
+        java.util.regex.Matcher m = ROUND.matcher(method);
+        return m.find() ? m.group() : "";
+    }
+
+    /** With --repeat: each method's ratios to its own round's in-server loop, and their median. */
+    private static String medians(List<BenchCommand.Result> results) {
+        Map<String, List<Double>> ratios = new LinkedHashMap<>();
+        for (BenchCommand.Result r : results) {
+            Double ceiling = rate(results, "in-server", roundOf(r.method()));
+            if (!roundOf(r.method()).isEmpty() && ceiling != null) {
+                ratios.computeIfAbsent(ROUND.matcher(r.method()).replaceAll(""), k -> new ArrayList<>()).add(r.rowsPerSecond() / ceiling);
+            }
+        }
+        if (ratios.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "%n| method | ÷ in-server of its round, each round | median |%n|---|---|---:|%n"));
+        ratios.forEach((method, values) -> md.append(String.format(Locale.ROOT, "| %s | %s | %.2f× |%n", method,
+                String.join(", ", values.stream().map(v -> String.format(Locale.ROOT, "%.2f", v)).toList()), BenchClient.median(values))));
+        return md.toString();
+    }
+
+    private static Double rate(List<BenchCommand.Result> results, String prefix, String round) {
+        return results.stream().filter(r -> r.method().startsWith(prefix) && roundOf(r.method()).equals(round))
+                .map(BenchCommand.Result::rowsPerSecond).findFirst().orElse(null);
     }
 
     private static String ratio(double value, Double base) {

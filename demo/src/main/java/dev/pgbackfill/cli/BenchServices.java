@@ -2,6 +2,7 @@ package dev.pgbackfill.cli;
 
 import dev.pgbackfill.bench.BenchTable;
 import dev.pgbackfill.bench.Spawned;
+import dev.pgbackfill.chunk.ChunkTopic;
 import dev.pgbackfill.job.Json;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -11,11 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The services' start-up (issue 19), each as a process started the way an operator starts it: a coordinator
  * until it answers its API (with the bench's broker, and with its own embedded one), a worker until it has joined
- * the consumer group, and {@code run}'s time beyond the job it ran. Every launcher of {@link BenchLaunchers} is
+ * the workers' consumer group, and {@code run}'s time beyond the job it ran. Every launcher of {@link BenchLaunchers} is
  * timed in the same run.
  */
 final class BenchServices {
@@ -41,7 +44,8 @@ final class BenchServices {
             table.reset();
             times.put("runOverheadEmbeddedBrokerSeconds", runOverhead(cmd, false));
             err.printf(Locale.ROOT, "  services, %-45s coordinator %.1f s (embedded broker %.1f s), worker %.1f s, run overhead %.1f s (embedded broker %.1f s)%n",
-                    launcher.getKey(), times.values().toArray());
+                    launcher.getKey(), times.get("coordinatorSeconds"), times.get("coordinatorEmbeddedBrokerSeconds"), times.get("workerSeconds"),
+                    times.get("runOverheadSeconds"), times.get("runOverheadEmbeddedBrokerSeconds"));
             result.put(launcher.getKey(), times);
         }
         return result;
@@ -73,11 +77,25 @@ final class BenchServices {
         }
     }
 
+    /** Seconds from the start until the worker is a member of the workers' consumer group: chunks reach it from then on. */
     private double worker(List<String> launcher) throws Exception {
         List<String> args = List.of("worker", "--kafka", broker, "--topic", topic(), "--threads", "2");
-        try (Spawned w = Spawned.start(concat(launcher, args), bench.dbEnv())) {
-            return w.awaitLine(l -> l.startsWith("pgbackfill: worker ") && l.contains(" started with "), LIMIT);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker))) {
+            int before = members(admin);
+            try (Spawned w = Spawned.start(concat(launcher, args), bench.dbEnv())) {
+                while (members(admin) <= before) {
+                    if (w.seconds() > LIMIT.toSeconds()) {
+                        throw new IllegalStateException("the worker did not join within " + LIMIT.toSeconds() + " s: " + w.output());
+                    }
+                    Thread.sleep(20);
+                }
+                return w.seconds();
+            }
         }
+    }
+
+    private static int members(Admin admin) throws Exception {
+        return admin.describeConsumerGroups(List.of(ChunkTopic.DEFAULT_GROUP)).all().get().get(ChunkTopic.DEFAULT_GROUP).members().size();
     }
 
     /** {@code run}'s wall time less its job's (createdAt to finishedAt in the JSON it prints last). */
