@@ -152,6 +152,17 @@ class CliTest {
     }
 
     @Test
+    void migrateUpWithBackfillsButNoKafkaInTheProductionJarIsRefusedBeforeAnyWrite() {
+        String before = db.fingerprint();
+
+        Result r = cli("migrate", "up", "--db", db.url(), "--examples", "--scope", "nokafka");
+
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("error: no --kafka given, and this is the production jar");
+        assertThat(db.fingerprint()).isEqualTo(before);
+    }
+
+    @Test
     void coordinatorWithoutKafkaInTheProductionJarIsRefusedBeforeAnyWrite() {
         String before = db.fingerprint();
 

@@ -9,7 +9,9 @@ import java.util.Properties;
 /**
  * The PostgreSQL server tests run against, chosen once per JVM: {@code PGBACKFILL_TEST_DB_URL} (a JDBC URL to any
  * database on the server, with a role that may create databases), else the local server on 127.0.0.1:5432 when it
- * answers, else an embedded PostgreSQL, else a Testcontainers container when Docker is there.
+ * answers, else an embedded PostgreSQL, else a Testcontainers container when Docker is there. The version matrix
+ * ({@code scripts/pg-matrix}) sets {@code pgbackfill.test.pg=embedded}: then always the embedded server, whose version
+ * is the zonky binaries' on the class path ({@code -Dpg.version}).
  */
 public final class PgServer {
     private static PgServer instance;
@@ -36,17 +38,29 @@ public final class PgServer {
             return new PgServer(env, "PGBACKFILL_TEST_DB_URL");
         }
         String local = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres&connectTimeout=2";
-        if (answers(local)) {
+        boolean embeddedOnly = "embedded".equals(System.getProperty("pgbackfill.test.pg"));
+        if (!embeddedOnly && answers(local)) {
             return new PgServer(local, "local server 127.0.0.1:5432");
         }
         try {
             EmbeddedPg pg = EmbeddedPg.start();
             Runtime.getRuntime().addShutdownHook(new Thread(pg::close));
-            return new PgServer(pg.url("postgres"), "embedded PostgreSQL");
+            return new PgServer(pg.url("postgres"), "embedded PostgreSQL " + serverVersion(pg.url("postgres")));
         } catch (RuntimeException embeddedFailed) {
+            if (embeddedOnly) {
+                throw embeddedFailed; // the matrix asked for this version: another server would hide its failure
+            }
             return Containers.start().orElseThrow(() -> new IllegalStateException(
                     "no PostgreSQL for tests: 127.0.0.1:5432 does not answer, embedded PostgreSQL failed ("
                             + embeddedFailed.getMessage() + ") and Docker is not available; set PGBACKFILL_TEST_DB_URL", embeddedFailed));
+        }
+    }
+
+    private static String serverVersion(String url) {
+        try (Connection c = DriverManager.getConnection(url, new Properties())) {
+            return c.getMetaData().getDatabaseProductVersion();
+        } catch (SQLException e) {
+            return "(version unknown: " + e.getMessage() + ")";
         }
     }
 
