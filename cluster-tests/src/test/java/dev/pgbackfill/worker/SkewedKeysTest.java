@@ -6,6 +6,7 @@ import dev.pgbackfill.job.JobState;
 import dev.pgbackfill.job.JobStatus;
 import dev.pgbackfill.spec.BackfillSpec;
 import dev.pgbackfill.testkit.TestDatabase;
+import dev.pgbackfill.throttle.ThrottleSettings;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -73,8 +74,10 @@ class SkewedKeysTest {
                 + "ANALYZE sk_text");
         Audit.install(db, "sk_text", "t.k");
 
-        JobStatus s = cluster.awaitFinished(cluster.launch(BackfillSpec.on("sk_text").set("b = a * 3").batchSize(500).chunkSize(1_000_000L).build()),
-                Duration.ofSeconds(120));
+        // paced at 50k rows/s: the run lasts ~6 s whatever the machine, so the splitter always finds two pieces of 1.5 s
+        ThrottleSettings paced = new ThrottleSettings(50_000.0, null, null, null, null, null, null, null, null, null, null, null);
+        JobStatus s = cluster.awaitFinished(cluster.launch(BackfillSpec.on("sk_text").set("b = a * 3").batchSize(500).chunkSize(1_000_000L)
+                .throttle(paced).build()), Duration.ofSeconds(120));
 
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(Audit.rowsNotUpdatedOnce(db, "sk_text", "t.k")).isZero();

@@ -1,0 +1,200 @@
+package dev.pgbackfill.springbatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.pgbackfill.chunk.ChunkTopic;
+import dev.pgbackfill.coordinator.control.Coordinator;
+import dev.pgbackfill.coordinator.control.CoordinatorSettings;
+import dev.pgbackfill.coordinator.publish.ChunkPublisher;
+import dev.pgbackfill.db.ControlSchema;
+import dev.pgbackfill.db.Database;
+import dev.pgbackfill.db.DbConfig;
+import dev.pgbackfill.job.JobState;
+import dev.pgbackfill.spec.BackfillSpec;
+import dev.pgbackfill.testkit.TestDatabase;
+import dev.pgbackfill.testkit.TestKafka;
+import dev.pgbackfill.throttle.ThrottleSettings;
+import dev.pgbackfill.worker.Worker;
+import dev.pgbackfill.worker.WorkerSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.configuration.support.MapJobRegistry;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.launch.support.TaskExecutorJobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
+
+/**
+ * A Spring Batch job of three steps (a tasklet, a BackfillStep, a tasklet) on real PostgreSQL and Kafka, with
+ * Spring Batch's JDBC job repository in the same database.
+ */
+class BackfillStepTest {
+    private static final int ROWS = 60_000;
+
+    @RegisterExtension
+    static final TestDatabase db = new TestDatabase();
+
+    private HikariDataSource pool;
+    private ChunkPublisher publisher;
+    private Coordinator coordinator;
+    private Worker worker;
+    private JobRepository repository;
+    private TaskExecutorJobOperator operator;
+    private final AtomicInteger before = new AtomicInteger();
+    private final AtomicInteger after = new AtomicInteger();
+
+    @BeforeEach
+    void cluster() throws Exception {
+        db.exec("DROP TABLE IF EXISTS accounts, audit_log; DROP SCHEMA IF EXISTS pgbackfill CASCADE");
+        db.exec("CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, email_lower text)");
+        db.exec("INSERT INTO accounts SELECT g, 'User' || g || '@Example.COM' FROM generate_series(1, " + ROWS + ") g");
+        db.exec("CREATE TABLE audit_log (id bigint NOT NULL)");
+        db.exec("CREATE OR REPLACE FUNCTION audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit_log VALUES (NEW.id); RETURN NEW; END $$");
+        db.exec("CREATE TRIGGER audit AFTER UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION audit()");
+        pool = Database.open(DbConfig.of(db.url(), null, null), 8, "test");
+        ControlSchema.install(pool);
+        ChunkTopic topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("chunks"), 4, TestKafka.unique("workers"));
+        topic.ensureExists();
+        publisher = new ChunkPublisher(topic);
+        coordinator = new Coordinator(pool, publisher, new CoordinatorSettings(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(500), 10));
+        coordinator.start();
+        worker = new Worker(pool, topic, WorkerSettings.defaults(2), new SimpleMeterRegistry()).start();
+        springBatch();
+    }
+
+    private void springBatch() throws Exception {
+        ResourceDatabasePopulator schema = new ResourceDatabasePopulator(new ClassPathResource("org/springframework/batch/core/schema-drop-postgresql.sql"),
+                new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"));
+        schema.setContinueOnError(true); // the drop script's first run finds nothing to drop
+        schema.execute(pool);
+        JdbcJobRepositoryFactoryBean factory = new JdbcJobRepositoryFactoryBean();
+        factory.setDataSource(pool);
+        factory.setTransactionManager(new DataSourceTransactionManager(pool));
+        factory.afterPropertiesSet();
+        repository = factory.getObject();
+        operator = new TaskExecutorJobOperator();
+        operator.setJobRepository(repository);
+        operator.setTaskExecutor(new SimpleAsyncTaskExecutor("batch-"));
+    }
+
+    @AfterEach
+    void close() {
+        worker.close();
+        coordinator.close();
+        publisher.close();
+        pool.close();
+    }
+
+    private Job job(ThrottleSettings throttle) throws Exception {
+        DataSourceTransactionManager tx = new DataSourceTransactionManager(pool);
+        Step first = new StepBuilder("before", repository).tasklet((c, ctx) -> {
+            before.incrementAndGet();
+            return RepeatStatus.FINISHED;
+        }, tx).build();
+        Step fill = new BackfillStepBuilder("fillEmailLower", repository)
+                .backfills(Backfills.of(coordinator))
+                .spec(BackfillSpec.on("accounts").set("email_lower = lower(email)").batchSize(500).throttle(throttle).build())
+                .pollInterval(Duration.ofMillis(100))
+                .build();
+        Step last = new StepBuilder("after", repository).tasklet((c, ctx) -> {
+            after.incrementAndGet();
+            return RepeatStatus.FINISHED;
+        }, tx).build();
+        Job job = new JobBuilder("accounts-migration", repository).start(first).next(fill).next(last).build();
+        MapJobRegistry registry = new MapJobRegistry();
+        registry.register(job);
+        operator.setJobRegistry(registry);
+        operator.afterPropertiesSet();
+        return job;
+    }
+
+    @Test
+    void stoppedDuringTheBackfillThenRestartedChangesEveryRowOnceAndRunsTheLastStepOnce() throws Exception {
+        Job job = job(rate(15_000)); // about 4 s of work: time to stop it in the middle
+        JobExecution first = operator.start(job, new JobParameters());
+        await(() -> db.queryLong("SELECT count(*) FROM audit_log") > 0, "the backfill to start");
+        operator.stop(first);
+        await(() -> !repository.getJobExecution(first.getId()).getStatus().isRunning(), "the job to stop");
+
+        JobExecution stopped = repository.getJobExecution(first.getId());
+        StepExecution stoppedFill = step(stopped, "fillEmailLower");
+        long pgbackfillJob = stoppedFill.getExecutionContext().getLong(BackfillStep.JOB_ID);
+        assertThat(stopped.getStatus()).isEqualTo(BatchStatus.STOPPED);
+        assertThat(stoppedFill.getStatus()).isEqualTo(BatchStatus.STOPPED);
+        assertThat(coordinator.status(pgbackfillJob).state()).isEqualTo(JobState.PAUSED);
+        long doneWhenStopped = db.queryLong("SELECT count(*) FROM accounts WHERE email_lower IS NOT NULL");
+        assertThat(doneWhenStopped).isBetween(1L, ROWS - 1L);
+        assertThat(after.get()).isZero();
+
+        JobExecution restarted = operator.restart(stopped);
+        await(() -> !repository.getJobExecution(restarted.getId()).getStatus().isRunning(), "the restarted job to finish");
+
+        JobExecution done = repository.getJobExecution(restarted.getId());
+        StepExecution fill = step(done, "fillEmailLower");
+        assertThat(done.getStatus()).isEqualTo(BatchStatus.COMPLETED);
+        assertThat(fill.getExecutionContext().getLong(BackfillStep.JOB_ID)).isEqualTo(pgbackfillJob);
+        assertThat(fill.getWriteCount()).isEqualTo(ROWS);
+        assertThat(fill.getExecutionContext().getLong(BackfillStep.ROWS)).isEqualTo(ROWS);
+        assertThat(coordinator.status(pgbackfillJob).state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(db.queryLong("SELECT count(*) FROM pgbackfill.job")).isEqualTo(1);
+        assertThat(db.queryLong("SELECT count(*) FROM accounts WHERE email_lower IS DISTINCT FROM lower(email)")).isZero();
+        assertThat(db.queryLong("SELECT count(*) FROM (SELECT id FROM audit_log GROUP BY id HAVING count(*) <> 1) x")).isZero();
+        assertThat(db.queryLong("SELECT count(DISTINCT id) FROM audit_log")).isEqualTo(ROWS);
+        assertThat(before.get()).as("a completed step is not run again").isEqualTo(1);
+        assertThat(after.get()).isEqualTo(1);
+    }
+
+    @Test
+    void aCancelledBackfillFailsTheStepWithItsReasonAndTheLastStepDoesNotRun() throws Exception {
+        Job job = job(rate(2_000));
+        JobExecution execution = operator.start(job, new JobParameters());
+        await(() -> db.queryLong("SELECT count(*) FROM pgbackfill.job") > 0, "the backfill to be launched");
+        long pgbackfillJob = db.queryLong("SELECT max(id) FROM pgbackfill.job");
+        coordinator.cancel(pgbackfillJob, "test", "wrong column");
+        await(() -> !repository.getJobExecution(execution.getId()).getStatus().isRunning(), "the job to end");
+
+        JobExecution ended = repository.getJobExecution(execution.getId());
+        StepExecution fill = step(ended, "fillEmailLower");
+        assertThat(ended.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(fill.getStatus()).isEqualTo(BatchStatus.FAILED);
+        assertThat(fill.getExitStatus().getExitDescription()).contains("pgbackfill job " + pgbackfillJob, "ended CANCELLED");
+        assertThat(after.get()).isZero();
+    }
+
+    private static ThrottleSettings rate(double rowsPerSecond) {
+        return new ThrottleSettings(rowsPerSecond, null, null, null, null, null, null, null, null, null, null, null);
+    }
+
+    private static StepExecution step(JobExecution execution, String name) {
+        return execution.getStepExecutions().stream().filter(s -> s.getStepName().equals(name)).findFirst().orElseThrow();
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
