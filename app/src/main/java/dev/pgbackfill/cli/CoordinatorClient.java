@@ -72,6 +72,7 @@ final class CoordinatorClient {
             http.setConnectTimeout(CONNECT_TIMEOUT_MS);
             http.setReadTimeout(READ_TIMEOUT_MS);
             http.setRequestMethod(method);
+            http.setInstanceFollowRedirects(false); // as HttpClient did: a redirected POST would come back as a GET without the token
             http.setRequestProperty("Authorization", "Bearer " + token);
             http.setRequestProperty("Accept", "application/json");
             if (body != null) {

@@ -21,7 +21,8 @@ final class MigrateContext implements AutoCloseable {
 
     /**
      * Reads the revisions first (a bad set is refused before connecting), then opens the database; without --db
-     * only when {@code embeddedAllowed} (test-reversible on a throwaway PostgreSQL).
+     * only when {@code embeddedAllowed} (test-reversible on a throwaway PostgreSQL). With {@code workers} (up, down,
+     * test-reversible run backfills in this process) and no --kafka, a set that holds backfills needs the demo jar.
      */
     static MigrateContext open(MigrationSources sources, DbOptions db, KafkaOptions kafka, MigrateSettings settings, int workers,
                                boolean embeddedAllowed, PrintStream out, PrintStream err) {
@@ -29,7 +30,7 @@ final class MigrateContext implements AutoCloseable {
         if (!db.given() && !embeddedAllowed) {
             throw new InvalidInputException("db", "--db is required (or PGBACKFILL_DB_URL), e.g. --db jdbc:postgresql://localhost:5432/app");
         }
-        if (!kafka.given() && graph.ordered().stream().anyMatch(r -> !r.backfillSteps(false).isEmpty())) {
+        if (workers > 0 && !kafka.given() && graph.ordered().stream().anyMatch(MigrateContext::backfills)) {
             LocalServices.require("--kafka"); // backfills need a broker: refused here, not after the expand phase ran
         }
         LocalCluster.Db database = LocalCluster.openDatabase(db, Math.max(workers, 1) + 4, err);
@@ -42,6 +43,12 @@ final class MigrateContext implements AutoCloseable {
             database.close();
             throw e;
         }
+    }
+
+    /** Whether upgrading or downgrading {@code r} may run a backfill (a downgrade's rename runs one, for instance). */
+    private static boolean backfills(dev.pgbackfill.migrate.revision.Revision r) {
+        return !r.backfillSteps(false).isEmpty()
+                || r.downgradeSteps().stream().anyMatch(st -> st instanceof dev.pgbackfill.migrate.step.BackfillStep);
     }
 
     @Override

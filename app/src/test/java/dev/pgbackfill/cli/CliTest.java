@@ -163,6 +163,14 @@ class CliTest {
     }
 
     @Test
+    void migrateStatusNeedsNoKafkaEvenWhenTheRevisionsHoldBackfills() {
+        Result r = cli("migrate", "status", "--db", db.url(), "--examples", "--scope", "nokafka-status");
+
+        assertThat(r.err()).doesNotContain("production jar");
+        assertThat(r.exit()).isZero();
+    }
+
+    @Test
     void coordinatorWithoutKafkaInTheProductionJarIsRefusedBeforeAnyWrite() {
         String before = db.fingerprint();
 

@@ -21,24 +21,30 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
  *       ({@link #ROWS}, {@link #STUCK_ROWS}) about once per poll interval. SUCCEEDED completes the step; FAILED
  *       or CANCELLED fails it with a {@link BackfillStepException} that carries the reason.</li>
  *   <li><b>Stop</b> ({@code JobOperator.stop}) pauses the job: every worker stops within one batch, at its
- *       checkpoint, and the step ends STOPPED.</li>
+ *       checkpoint, and the step ends STOPPED. A stop in this JVM is seen at the next poll; one from another JVM
+ *       (through the job repository) within five seconds.</li>
  *   <li><b>Restart</b> finds the id in the context Spring Batch carries over and continues the same job from its
  *       checkpoints (resuming it when paused or failed); it launches a new one only when the old one was
- *       cancelled. Rows are never applied twice: each batch commits with its checkpoint.</li>
+ *       cancelled. A resumed job applies no row twice: each batch commits with its checkpoint.</li>
  * </ul>
- * The engine's lease table stays the source of truth; this step records only its own start, progress and end in
- * Spring Batch's tables, never a batch.
+ * The engine's lease table stays the source of truth; this step records only its own start, its progress (every five
+ * seconds) and its end in Spring Batch's tables, never a batch.
+ *
+ * <p>Known limit: the id is saved right after {@code launch} returns. If the process dies in between, a restart
+ * launches a second job; both converge on the same values when the spec is idempotent (the default predicate is
+ * {@code IS DISTINCT FROM} the new value), but a {@code --where} over a non-idempotent {@code SET} is not protected.
  */
 public final class BackfillStep extends AbstractStep {
     public static final String JOB_ID = "pgbackfill.jobId";
     public static final String ROWS = "pgbackfill.rows";
     public static final String STUCK_ROWS = "pgbackfill.stuckRows";
+    private static final Duration STOP_SAVE_WAIT = Duration.ofSeconds(3);
+    private static final Duration REPOSITORY_UPDATE = Duration.ofSeconds(5);
 
     private final Backfills backfills;
     private final BackfillSpec spec;
     private final Duration pollInterval;
-    /** Step execution id → its pgbackfill job, for {@link #stop}, which gets a copy of the execution. */
-    private final Map<Long, Long> running = new ConcurrentHashMap<>();
+    /** Step executions that {@link #stop} was called for in this JVM (it gets a copy of the running execution). */
     private final Map<Long, Boolean> stopRequested = new ConcurrentHashMap<>();
 
     BackfillStep(String name, Backfills backfills, BackfillSpec spec, Duration pollInterval) {
@@ -51,7 +57,7 @@ public final class BackfillStep extends AbstractStep {
     @Override
     protected void doExecute(StepExecution step) throws Exception {
         long job = launchOrContinue(step);
-        running.put(step.getId(), job);
+        long nextUpdate = System.nanoTime() + REPOSITORY_UPDATE.toNanos();
         try {
             while (true) {
                 JobStatus status = backfills.status(job);
@@ -62,13 +68,19 @@ public final class BackfillStep extends AbstractStep {
                 if (status.state() == JobState.FAILED || status.state() == JobState.CANCELLED) {
                     throw new BackfillStepException(status);
                 }
-                if (step.isTerminateOnly() || stopRequested.containsKey(step.getId())) {
+                if ((step.isTerminateOnly() || stopRequested.containsKey(step.getId())) && paused(step, job)) {
                     throw interrupted(step, job);
+                }
+                if (System.nanoTime() >= nextUpdate) {
+                    // progress into BATCH_STEP_EXECUTION, and how a stop from another JVM reaches this one: the repository
+                    // sets terminateOnly once the job execution is STOPPING. Not every poll: JobOperator.stop saves its
+                    // copy of this execution without a lock (6.0), and each update here is a chance to collide with it
+                    getJobRepository().update(step);
+                    nextUpdate = System.nanoTime() + REPOSITORY_UPDATE.toNanos();
                 }
                 Thread.sleep(pollInterval.toMillis());
             }
         } finally {
-            running.remove(step.getId());
             stopRequested.remove(step.getId());
         }
     }
@@ -98,13 +110,23 @@ public final class BackfillStep extends AbstractStep {
         step.getExecutionContext().putLong(STUCK_ROWS, status.stuckRows());
     }
 
+    /** Pauses the job; true once it is paused. False (try again at the next poll) while it cannot be paused yet. */
+    private boolean paused(StepExecution step, long job) {
+        return backfills.pause(job, actor(step), "Spring Batch stopped step " + getName()) || backfills.status(job).state() == JobState.PAUSED;
+    }
+
     /**
-     * Pauses the job and ends the step as STOPPED. {@code JobOperator.stop} has written a copy of this execution
-     * meanwhile: take its version, or the step's last update would be refused as stale.
+     * Ends the step as STOPPED. {@code JobOperator.stop} (Spring Batch 6.0) saves a copy of this execution after
+     * calling {@link #stop}: wait for that copy (a few seconds at most) and take its version, or one of the two
+     * updates would be refused as stale and leave the step UNKNOWN.
      */
-    private JobInterruptedException interrupted(StepExecution step, long job) {
-        backfills.pause(job, actor(step), "Spring Batch stopped step " + getName());
+    private JobInterruptedException interrupted(StepExecution step, long job) throws InterruptedException {
+        long deadline = System.nanoTime() + STOP_SAVE_WAIT.toNanos();
         StepExecution stored = getJobRepository().getStepExecution(step.getJobExecutionId(), step.getId());
+        while (stored != null && stored.getStatus() != org.springframework.batch.core.BatchStatus.STOPPED && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            stored = getJobRepository().getStepExecution(step.getJobExecutionId(), step.getId());
+        }
         if (stored != null) {
             step.setVersion(stored.getVersion());
         }
@@ -120,6 +142,6 @@ public final class BackfillStep extends AbstractStep {
     }
 
     private String actor(StepExecution step) {
-        return "spring-batch:" + step.getJobExecution().getJobInstance().getJobName() + "/" + getName();
+        return "spring-batch:" + step.getJobExecution().getJobInstance().getJobName() + "/" + getName() + "#" + step.getId();
     }
 }

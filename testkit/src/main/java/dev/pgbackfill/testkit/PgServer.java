@@ -34,11 +34,11 @@ public final class PgServer {
 
     private static PgServer choose() {
         String env = System.getenv("PGBACKFILL_TEST_DB_URL");
-        if (env != null && !env.isBlank()) {
+        boolean embeddedOnly = "embedded".equals(System.getProperty("pgbackfill.test.pg"));
+        if (!embeddedOnly && env != null && !env.isBlank()) {
             return new PgServer(env, "PGBACKFILL_TEST_DB_URL");
         }
         String local = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres&connectTimeout=2";
-        boolean embeddedOnly = "embedded".equals(System.getProperty("pgbackfill.test.pg"));
         if (!embeddedOnly && answers(local)) {
             return new PgServer(local, "local server 127.0.0.1:5432");
         }
