@@ -1,5 +1,6 @@
 package dev.pgbackfill.cli;
 
+import dev.pgbackfill.client.CoordinatorClient;
 import picocli.CommandLine.Option;
 
 /** How client commands reach a running coordinator. */

@@ -1,5 +1,6 @@
 package dev.pgbackfill.cli;
 
+import dev.pgbackfill.client.CoordinatorClient;
 import dev.pgbackfill.job.JobStatus;
 import dev.pgbackfill.job.Json;
 import java.util.concurrent.Callable;

@@ -1,5 +1,6 @@
 package dev.pgbackfill.cli;
 
+import dev.pgbackfill.client.CoordinatorClient;
 import dev.pgbackfill.job.Json;
 import java.util.LinkedHashMap;
 import java.util.Map;

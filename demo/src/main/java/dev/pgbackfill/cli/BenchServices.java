@@ -1,5 +1,6 @@
 package dev.pgbackfill.cli;
 
+import dev.pgbackfill.client.CoordinatorClient;
 import dev.pgbackfill.bench.BenchTable;
 import dev.pgbackfill.bench.Spawned;
 import dev.pgbackfill.chunk.ChunkTopic;

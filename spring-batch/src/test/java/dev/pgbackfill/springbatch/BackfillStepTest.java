@@ -112,13 +112,17 @@ class BackfillStepTest {
     }
 
     private Job job(ThrottleSettings throttle) throws Exception {
+        return job(throttle, Backfills.of(coordinator));
+    }
+
+    private Job job(ThrottleSettings throttle, Backfills backfills) throws Exception {
         DataSourceTransactionManager tx = new DataSourceTransactionManager(pool);
         Step first = new StepBuilder("before", repository).tasklet((c, ctx) -> {
             before.incrementAndGet();
             return RepeatStatus.FINISHED;
         }, tx).build();
         Step fill = new BackfillStepBuilder("fillEmailLower", repository)
-                .backfills(Backfills.of(coordinator))
+                .backfills(backfills)
                 .spec(BackfillSpec.on("accounts").set("email_lower = lower(email)").batchSize(500).throttle(throttle).build())
                 .pollInterval(Duration.ofMillis(100))
                 .build();
@@ -198,6 +202,30 @@ class BackfillStepTest {
         assertThat(db.queryLong("SELECT count(*) FROM accounts WHERE email_lower IS DISTINCT FROM lower(email)")).isZero();
         assertThat(db.queryLong("SELECT count(*) FROM (SELECT id FROM audit_log GROUP BY id HAVING count(*) <> 1) x")).isZero();
         assertThat(after.get()).isEqualTo(1);
+    }
+
+    @Test
+    void overTheRestApiTheStepRunsTheBackfillToCompletion() throws Exception {
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        var api = dev.pgbackfill.coordinator.api.CoordinatorApplication.start(coordinator,
+                new dev.pgbackfill.coordinator.api.ApiTokens(java.util.List.of("op-token"), java.util.List.of()), port, java.util.Map.of());
+        try {
+            Job job = job(ThrottleSettings.NONE, Backfills.over("http://127.0.0.1:" + port, "op-token"));
+            JobExecution execution = operator.start(job, new JobParameters());
+            await(() -> runsEnded.get() == 1, "the job to end");
+
+            StepExecution fill = step(repository.getJobExecution(execution.getId()), "fillEmailLower");
+            assertThat(repository.getJobExecution(execution.getId()).getStatus()).isEqualTo(BatchStatus.COMPLETED);
+            assertThat(fill.getWriteCount()).isEqualTo(ROWS);
+            assertThat(db.queryLong("SELECT count(*) FROM accounts WHERE email_lower IS DISTINCT FROM lower(email)")).isZero();
+            assertThat(db.queryString("SELECT state FROM pgbackfill.job")).isEqualTo("SUCCEEDED");
+            assertThat(after.get()).isEqualTo(1);
+        } finally {
+            api.close();
+        }
     }
 
     private static ThrottleSettings rate(double rowsPerSecond) {

@@ -1,8 +1,7 @@
-package dev.pgbackfill.cli;
+package dev.pgbackfill.client;
 
 import dev.pgbackfill.error.InvalidInputException;
 import dev.pgbackfill.error.JobNotFoundException;
-import dev.pgbackfill.error.PgbackfillException;
 import dev.pgbackfill.error.UnreachableException;
 import dev.pgbackfill.job.Json;
 import java.io.IOException;
@@ -15,13 +14,14 @@ import java.nio.charset.StandardCharsets;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The CLI's client of the coordinator's REST API: one code path per action, shared with the dashboard.
+ * <b>API.</b> A client of the coordinator's REST API: the CLI's, and {@code Backfills.over} for a Spring Batch step
+ * whose coordinator runs elsewhere. One request per call; errors become the typed exceptions of {@code error}.
  *
  * <p>Why {@link HttpURLConnection} and not {@code java.net.http.HttpClient}: building an {@code HttpClient}
  * initialises the TLS stack even for {@code http://} (about 0.25 s of a 0.3 s cold start, measured with
  * {@code ./pgbackfill bench --methods cli}); one request per command needs none of its features.
  */
-final class CoordinatorClient {
+public final class CoordinatorClient {
     static {
         // HttpURLConnection re-sends a POST once when a kept-alive connection fails: a launch must never run twice
         System.setProperty("sun.net.http.retryPost", "false");
@@ -32,20 +32,21 @@ final class CoordinatorClient {
     private final String base;
     private final String token;
 
-    CoordinatorClient(String base, String token) {
+    /** {@code base}: the coordinator's URL, e.g. {@code http://127.0.0.1:8080}; {@code token}: an operator or viewer token. */
+    public CoordinatorClient(String base, String token) {
         this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
         this.token = token;
     }
 
-    JsonNode get(String path) {
+    public JsonNode get(String path) {
         return send("GET", path, null);
     }
 
-    JsonNode post(String path, Object body) {
+    public JsonNode post(String path, Object body) {
         return send("POST", path, body == null ? "{}" : Json.write(body));
     }
 
-    JsonNode put(String path, Object body) {
+    public JsonNode put(String path, Object body) {
         return send("PUT", path, Json.write(body));
     }
 
@@ -123,13 +124,9 @@ final class CoordinatorClient {
     }
 
     /** 404 from the API: an unknown job (invalid input, exit 2). */
-    static final class NotFound extends InvalidInputException {
+    public static final class NotFound extends InvalidInputException {
         NotFound(String message) {
             super("job", message);
         }
-    }
-
-    static boolean isNotFound(PgbackfillException e) {
-        return e instanceof NotFound || e instanceof JobNotFoundException;
     }
 }
