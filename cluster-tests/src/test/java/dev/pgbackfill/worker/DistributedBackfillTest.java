@@ -206,10 +206,21 @@ class DistributedBackfillTest {
     void rowsInsertedIntoFinishedChunksAreSweptBeforeSuccess() throws Exception {
         db.exec("CREATE TABLE late (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), a int NOT NULL, b int); INSERT INTO late (a) SELECT g FROM generate_series(1, 10000) g; ANALYZE late");
         // a trigger-free way to land rows in already finished ranges: insert while the job runs, random uuids spread everywhere
-        long job = cluster.launch(spec("late", "b = a + 3"));
-        for (int i = 0; i < 10; i++) {
-            db.exec("INSERT INTO late (a) SELECT g FROM generate_series(1, 20) g");
-            Thread.sleep(20);
+        long job;
+        try (Connection holder = db.connect()) {
+            // a row held by another session keeps the job running until the inserts stop: rows inserted after a job has
+            // finished are the application's to write, and this test is about the ones inserted during the run
+            holder.setAutoCommit(false);
+            try (Statement st = holder.createStatement()) {
+                st.execute("SELECT * FROM late WHERE a = 5000 FOR UPDATE");
+            }
+            job = cluster.launch(spec("late", "b = a + 3"));
+            for (int i = 0; i < 10; i++) {
+                db.exec("INSERT INTO late (a) SELECT g FROM generate_series(1, 20) g");
+                Thread.sleep(20);
+            }
+            assertThat(cluster.coordinator.status(job).state()).as("the job was still running when the inserts stopped").isEqualTo(JobState.RUNNING);
+            holder.commit();
         }
         JobStatus s = cluster.awaitFinished(job, Duration.ofSeconds(90));
 
