@@ -180,6 +180,13 @@ public final class BenchCommand implements Callable<Integer> {
         return dbEnv;
     }
 
+    /** As {@link #dbEnv()}, with one more variable; the map may be added to. */
+    Map<String, String> dbEnv(String key, String value) {
+        Map<String, String> env = new LinkedHashMap<>(dbEnv);
+        env.put(key, value);
+        return env;
+    }
+
     /** Seconds from the first publication to the first claim, and from the last chunk done to the job's end (PostgreSQL's clock). */
     private static double[] handOffAndCheck(DataSource ds, long job) throws SQLException {
         try (Connection c = ds.getConnection(); PreparedStatement ps = c.prepareStatement(

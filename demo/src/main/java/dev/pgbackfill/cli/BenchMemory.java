@@ -40,12 +40,12 @@ final class BenchMemory {
         int port = BenchClient.freePort();
         String topic = "pgbf-bench-memory-" + System.nanoTime();
         table.reset();
-        Map<String, String> env = with(bench.dbEnv(), "PGBACKFILL_JAVA_OPTS", COORDINATOR_CONTAINER);
+        Map<String, String> env = bench.dbEnv("PGBACKFILL_JAVA_OPTS", COORDINATOR_CONTAINER);
         env.put("PGBACKFILL_OPERATOR_TOKEN", "bench-token");
         try (Spawned coordinator = Spawned.start(BenchServices.concat(launcher, List.of("coordinator", "--kafka", broker, "--topic", topic,
                 "--port", Integer.toString(port))), env);
              Spawned worker = Spawned.start(BenchServices.concat(launcher, List.of("worker", "--kafka", broker, "--topic", topic, "--threads", "4")),
-                     with(bench.dbEnv(), "PGBACKFILL_JAVA_OPTS", CONTAINER))) {
+                     bench.dbEnv("PGBACKFILL_JAVA_OPTS", CONTAINER))) {
             coordinator.awaitLine(l -> l.contains("coordinator ready on"), LIMIT);
             worker.awaitLine(l -> l.contains(" started with "), LIMIT);
             Thread.sleep(3_000);
@@ -68,12 +68,6 @@ final class BenchMemory {
                     ((Map<?, ?>) result.get("coordinatorIdle")).get("rssMb"), ((Map<?, ?>) result.get("coordinatorLoaded")).get("rssPeakMb"));
             return result;
         }
-    }
-
-    private static Map<String, String> with(Map<String, String> env, String key, String value) {
-        Map<String, String> all = new LinkedHashMap<>(env);
-        all.put(key, value);
-        return all;
     }
 
     private static Map<String, Object> sample(Spawned p) throws Exception {

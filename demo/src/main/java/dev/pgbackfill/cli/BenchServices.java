@@ -56,7 +56,7 @@ final class BenchServices {
         int port = BenchClient.freePort();
         List<String> args = new ArrayList<>(List.of("coordinator", "--port", Integer.toString(port)));
         args.addAll(withBroker ? List.of("--kafka", broker, "--topic", topic()) : List.of("--embedded-kafka-port", Integer.toString(BenchClient.freePort())));
-        try (Spawned c = Spawned.start(concat(launcher, args), env("PGBACKFILL_OPERATOR_TOKEN", "bench-token"))) {
+        try (Spawned c = Spawned.start(concat(launcher, args), bench.dbEnv("PGBACKFILL_OPERATOR_TOKEN", "bench-token"))) {
             c.awaitLine(l -> l.contains("coordinator ready on"), LIMIT);
             return awaitApi(c, port);
         }
@@ -122,12 +122,6 @@ final class BenchServices {
             double job = Duration.between(Instant.parse((String) status.get("createdAt")), Instant.parse((String) status.get("finishedAt"))).toMillis() / 1e3;
             return wall - job;
         }
-    }
-
-    private Map<String, String> env(String key, String value) {
-        Map<String, String> env = new LinkedHashMap<>(bench.dbEnv());
-        env.put(key, value);
-        return env;
     }
 
     private static String topic() {
