@@ -32,6 +32,9 @@ class LoweringTest {
         assertThat(((SqlStep) steps.get(0)).repair()).isEqualTo(new SqlStep.Repair(
                 "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('\"app\".\"users_status_idx\"') AND NOT indisvalid)",
                 "DROP INDEX CONCURRENTLY IF EXISTS \"app\".\"users_status_idx\""));
+        // what runs instead when the executor finds the table partitioned (PartitionedTablesTest runs it)
+        assertThat(((SqlStep) steps.get(0)).partitioned()).isEqualTo(new dev.pgbackfill.migrate.step.PartitionedForm.Index(
+                "\"app\".\"users\"", "users_status_idx", false, "(\"status\", (lower(email))) WHERE status <> 'gone'"));
     }
 
     @Test

@@ -136,6 +136,10 @@ final class ScriptWriter {
     }
 
     private void statement(SqlStep q) {
+        if (q.partitioned() != null) {
+            comment("if " + q.partitioned().relation() + " is partitioned (PostgreSQL refuses this form there), pgbackfill runs instead:\n  "
+                    + q.partitioned().describe());
+        }
         if (q.repair() != null) {
             comment("only when " + q.repair().condition() + ":\n  " + q.repair().sql() + ";");
         }

@@ -2,6 +2,7 @@ package dev.pgbackfill.migrate.op;
 
 import dev.pgbackfill.migrate.Phase;
 import dev.pgbackfill.migrate.step.BackfillStep;
+import dev.pgbackfill.migrate.step.PartitionedForm;
 import dev.pgbackfill.migrate.step.SqlStep;
 import dev.pgbackfill.migrate.step.Step;
 import dev.pgbackfill.migrate.step.Tx;
@@ -46,8 +47,7 @@ public final class Lowering {
                     "ALTER TABLE " + Names.table(d.table()) + " DROP COLUMN IF EXISTS " + Names.ident(d.column()), origin));
             case Op.AlterColumn a -> alterColumn(a, origin);
             case Op.CreateIndex i -> List.of(createIndex(i, origin));
-            case Op.DropIndex d -> List.of(new SqlStep(Phase.CONTRACT,
-                    "DROP INDEX CONCURRENTLY IF EXISTS " + Names.table(d.name()), Tx.NONE, null, origin));
+            case Op.DropIndex d -> List.of(dropIndex(Phase.CONTRACT, Names.table(d.name()), origin));
             case Op.AddForeignKey f -> addForeignKey(f, origin);
             case Op.DropConstraint d -> List.of(sql(Phase.CONTRACT,
                     "ALTER TABLE " + Names.table(d.table()) + " DROP CONSTRAINT IF EXISTS " + Names.ident(d.name()), origin));
@@ -97,21 +97,25 @@ public final class Lowering {
         }
         // a failed CONCURRENTLY build leaves an INVALID index behind; drop it so the retry builds afresh
         String qualified = Names.schemaPrefix(i.table()) + Names.ident(i.name());
+        String definition = "(" + columns + ")" + where;
         return new SqlStep(Phase.EXPAND, "CREATE " + unique + "INDEX CONCURRENTLY IF NOT EXISTS " + Names.ident(i.name()) + " ON "
-                + Names.table(i.table()) + " (" + columns + ")" + where, Tx.NONE, dropInvalidIndex(qualified), origin);
+                + Names.table(i.table()) + " " + definition, Tx.NONE, dropInvalidIndex(qualified), origin,
+                new PartitionedForm.Index(Names.table(i.table()), Names.bare(i.name()), i.unique(), definition));
     }
 
     private List<Step> addForeignKey(Op.AddForeignKey f, String origin) {
-        String add = "ALTER TABLE " + Names.table(f.table()) + " ADD CONSTRAINT " + Names.ident(f.name())
-                + " FOREIGN KEY (" + idents(f.columns()) + ") REFERENCES " + Names.table(f.refTable())
+        String definition = "FOREIGN KEY (" + idents(f.columns()) + ") REFERENCES " + Names.table(f.refTable())
                 + " (" + idents(f.refColumns()) + ")" + (f.onDelete() == null ? "" : " ON DELETE " + f.onDelete());
+        String add = "ALTER TABLE " + Names.table(f.table()) + " ADD CONSTRAINT " + Names.ident(f.name()) + " " + definition;
         if (isNew(f.table())) {
             return List.of(sql(Phase.EXPAND, add, origin));
         }
         // NOT VALID checks new writes at once under a brief lock; VALIDATE scans later without blocking writes
-        return List.of(new SqlStep(Phase.EXPAND, add + " NOT VALID", Tx.OWN, null, origin),
-                new SqlStep(Phase.CONTRACT, "ALTER TABLE " + Names.table(f.table()) + " VALIDATE CONSTRAINT " + Names.ident(f.name()), Tx.OWN,
-                        null, origin));
+        String table = Names.table(f.table());
+        String name = Names.bare(f.name());
+        return List.of(new SqlStep(Phase.EXPAND, add + " NOT VALID", Tx.OWN, null, origin, new PartitionedForm.ForeignKeyNotValid(table, name, definition)),
+                new SqlStep(Phase.CONTRACT, "ALTER TABLE " + table + " VALIDATE CONSTRAINT " + Names.ident(f.name()), Tx.OWN,
+                        null, origin, new PartitionedForm.ValidateForeignKey(table, name, definition)));
     }
 
     private List<Step> setNotNull(Op.SetNotNull n, String origin) {
@@ -194,6 +198,12 @@ public final class Lowering {
     private static SqlStep.Repair dropInvalidIndex(String qualified) {
         return new SqlStep.Repair("SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass(" + Names.literal(qualified)
                 + ") AND NOT indisvalid)", "DROP INDEX CONCURRENTLY IF EXISTS " + qualified);
+    }
+
+    /** {@code DROP INDEX CONCURRENTLY}, or a plain one when the index turns out to be partitioned. */
+    static SqlStep dropIndex(Phase phase, String qualifiedIndex, String origin) {
+        return new SqlStep(phase, "DROP INDEX CONCURRENTLY IF EXISTS " + qualifiedIndex, Tx.NONE, null, origin,
+                new PartitionedForm.DropIndex(qualifiedIndex));
     }
 
     /** Dropping a column rename's sync trigger and its function (in contract, or when undoing its expand). */

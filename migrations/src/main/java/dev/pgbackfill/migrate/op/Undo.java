@@ -1,6 +1,7 @@
 package dev.pgbackfill.migrate.op;
 
 import dev.pgbackfill.migrate.Phase;
+import dev.pgbackfill.migrate.step.PartitionedForm;
 import dev.pgbackfill.migrate.step.SqlStep;
 import dev.pgbackfill.migrate.step.Step;
 import dev.pgbackfill.migrate.step.Tx;
@@ -55,10 +56,11 @@ public record Undo(List<Step> steps, List<String> blockers) {
                     Lowering.dropSync(r).forEach(statement -> steps.add(sql(statement, origin)));
                     steps.add(sql("ALTER TABLE " + Names.table(r.table()) + " DROP COLUMN IF EXISTS " + Names.ident(r.to()), origin));
                 }
-                case Op.CreateIndex x -> unlessTableIsNew(x.table(), new SqlStep(Phase.EXPAND, "DROP INDEX CONCURRENTLY IF EXISTS "
-                        + Names.schemaPrefix(x.table()) + Names.ident(x.name()), Tx.NONE, null, origin));
-                case Op.AddForeignKey f -> unlessTableIsNew(f.table(),
-                        sql("ALTER TABLE " + Names.table(f.table()) + " DROP CONSTRAINT IF EXISTS " + Names.ident(f.name()), origin));
+                case Op.CreateIndex x -> unlessTableIsNew(x.table(),
+                        Lowering.dropIndex(Phase.EXPAND, Names.schemaPrefix(x.table()) + Names.ident(x.name()), origin));
+                case Op.AddForeignKey f -> unlessTableIsNew(f.table(), new SqlStep(Phase.EXPAND, "ALTER TABLE " + Names.table(f.table())
+                        + " DROP CONSTRAINT IF EXISTS " + Names.ident(f.name()), Tx.GROUP, null, origin,
+                        new PartitionedForm.DropForeignKey(Names.table(f.table()), Names.bare(f.name()))));
                 case Op.RenameTable r -> {
                     steps.add(sql("DROP VIEW IF EXISTS " + Names.table(r.from()), origin));
                     steps.add(sql("ALTER TABLE IF EXISTS " + Names.schemaPrefix(r.from()) + Names.ident(Names.bare(r.to())) + " RENAME TO "

@@ -116,11 +116,16 @@ final class StepExecutor {
 
     private void execute(Connection c, SqlStep step, Revision r, Phase phase) throws SQLException {
         long t0 = System.nanoTime();
-        if (step.repair() != null) {
-            repair(c, step, r);
-        }
-        try (Statement st = c.createStatement()) {
-            st.execute(step.sql());
+        try {
+            // before the repair: a partitioned parent's index stays INVALID until each partition's is attached
+            if (step.partitioned() == null || !new PartitionedSteps(c, ctx.log()).runIfApplies(step.partitioned())) {
+                if (step.repair() != null) {
+                    repair(c, step, r);
+                }
+                try (Statement st = c.createStatement()) {
+                    st.execute(step.sql());
+                }
+            }
         } catch (SQLException e) {
             if (SqlErrors.isLockTimeoutOrDeadlock(e)) {
                 throw e;
