@@ -281,6 +281,33 @@ class MigrateCommandTest {
     }
 
     @Test
+    void checkWithDbJudgesPendingRevisionsByTheCatalogWritesNothingAndReadsTheFoldersRuleLevels() throws IOException {
+        TestDatabase target = new TestDatabase().create("checkdb");
+        try {
+            target.exec("CREATE TABLE tiny (a int, meta text); ANALYZE tiny");
+            Files.writeString(dir.resolve("1.sql"), "-- revision: 1\n-- migrate:up\nCREATE INDEX tiny_a ON tiny (a);\n"
+                    + "ALTER TABLE tiny ADD COLUMN doc json;\n-- migrate:down\nSELECT 1;\n");
+            Files.writeString(dir.resolve(dev.pgbackfill.migrate.lint.LintConfig.FILE_NAME), "prefer-jsonb = error\n");
+            String before = target.fingerprint();
+
+            CliTest.Result withDb = cli("migrate", "check", "--migrations", dir.toString(), "--db", target.url());
+            CliTest.Result tuned = cli("migrate", "check", "--migrations", dir.toString(), "--db", target.url(), "--rule", "prefer-jsonb=off");
+
+            assertThat(withDb.out()).contains("warning [index-not-concurrent]").contains("database: tiny: about 0 rows, ").contains("brief at this size today")
+                    .contains("error   [prefer-jsonb]");
+            assertThat(withDb.exit()).isEqualTo(1); // the folder's configuration makes prefer-jsonb an error
+            assertThat(tuned.exit()).isZero();
+            assertThat(tuned.out()).doesNotContain("prefer-jsonb");
+            assertThat(target.fingerprint()).isEqualTo(before);
+            assertThat(target.queryLong("SELECT count(*) FROM pg_namespace WHERE nspname = 'pgbackfill'")).isZero();
+            assertThat(cli("migrate", "check", "--migrations", dir.toString(), "--rule", "no-such-rule=off").err())
+                    .contains("unknown lint rule \"no-such-rule\"");
+        } finally {
+            target.drop();
+        }
+    }
+
+    @Test
     void checkPassesOnTheExamplesAndSqlPrintsTheLoweredStatements() {
         assertThat(cli("migrate", "check", "--examples").exit()).isZero();
 

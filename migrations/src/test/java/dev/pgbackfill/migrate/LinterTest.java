@@ -95,7 +95,18 @@ class LinterTest {
                 Arguments.of(Rule.VOLATILE_DEFAULT, "ALTER TABLE users ADD COLUMN id7 uuid DEFAULT uuidv7()",
                         "ALTER TABLE users ADD COLUMN created_on date DEFAULT current_date"),
                 Arguments.of(Rule.VOLATILE_DEFAULT, "ALTER TABLE users ADD COLUMN tag text DEFAULT my_tag_for(now())",
-                        "ALTER TABLE users ADD COLUMN tag text DEFAULT lower('X')"));
+                        "ALTER TABLE users ADD COLUMN tag text DEFAULT lower('X')"),
+                Arguments.of(Rule.VOLATILE_DEFAULT, "ALTER TABLE users ADD COLUMN n bigint GENERATED ALWAYS AS IDENTITY",
+                        "CREATE TABLE fresh (n bigint GENERATED ALWAYS AS IDENTITY)"),
+                // renames outside ALTER TABLE break the running version just as well
+                Arguments.of(Rule.RENAME_IN_PLACE, "ALTER TYPE status RENAME VALUE 'gone' TO 'deleted'", "ALTER TYPE status ADD VALUE 'deleted'"),
+                Arguments.of(Rule.RENAME_IN_PLACE, "ALTER TYPE \"Status\" RENAME TO state", "ALTER TYPE \"Status\" OWNER TO app"),
+                Arguments.of(Rule.RENAME_IN_PLACE, "ALTER SCHEMA billing RENAME TO invoicing", "CREATE SCHEMA invoicing"),
+                Arguments.of(Rule.RENAME_IN_PLACE, "ALTER MATERIALIZED VIEW totals RENAME TO sums", "CREATE VIEW sums AS SELECT 1"),
+                // a partitioned table created in the revision: CONCURRENTLY is refused there even while it is empty
+                Arguments.of(Rule.CONCURRENTLY_ON_PARTITIONED, "NT:CREATE TABLE ev (id bigint, at date) PARTITION BY RANGE (at); "
+                        + "CREATE INDEX CONCURRENTLY ev_at ON ev (at)", "NT:CREATE TABLE ev (id bigint, at date) PARTITION BY RANGE (at); "
+                        + "CREATE INDEX ev_at ON ONLY ev (at)"));
     }
 
     static Stream<Arguments> styleRules() {

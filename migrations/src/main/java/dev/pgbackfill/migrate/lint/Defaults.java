@@ -3,6 +3,7 @@ package dev.pgbackfill.migrate.lint;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,18 +28,21 @@ final class Defaults {
     private Defaults() {
     }
 
-    /** The first function in the column definition's DEFAULT (masked text) not known to be non-volatile, if any. */
-    static Optional<String> volatileCall(String maskedColumnDefinition) {
+    /**
+     * The first function in the column definition's DEFAULT (masked text) that is volatile: by the database's
+     * {@code pg_proc.provolatile} when {@code catalog} knows the function, else by not being on the allow-list.
+     */
+    static Optional<String> volatileCall(String maskedColumnDefinition, Function<String, Optional<Character>> catalog) {
         Matcher d = DEFAULT.matcher(maskedColumnDefinition);
-        return d.find() ? volatileCallIn(d.group(1)) : Optional.empty();
-    }
-
-    /** The first function in a default expression (masked text) not known to be non-volatile, if any. */
-    static Optional<String> volatileCallIn(String maskedExpression) {
-        Matcher call = CALL.matcher(maskedExpression);
+        if (!d.find()) {
+            return Optional.empty();
+        }
+        Matcher call = CALL.matcher(d.group(1));
         while (call.find()) {
             String name = call.group(1).toLowerCase(Locale.ROOT);
-            if (!NOT_VOLATILE.contains(name) && !NOT_VOLATILE.contains(name.replaceFirst("^pg_catalog\\.", ""))) {
+            Optional<Character> volatility = catalog.apply(name);
+            boolean known = NOT_VOLATILE.contains(name) || NOT_VOLATILE.contains(name.replaceFirst("^pg_catalog\\.", ""));
+            if (volatility.map(v -> v == 'v').orElse(!known)) {
                 return Optional.of(call.group(1));
             }
         }

@@ -9,7 +9,26 @@ import dev.pgbackfill.sql.SqlSplitter;
  * no function call and a function body's text holds no statement.
  */
 final class LintText {
+    /** A name, quoted or not, optionally schema-qualified (group 1). */
+    static final String NAME = "((?:\"(?:[^\"]|\"\")+\"|[\\w$]+)(?:\\.(?:\"(?:[^\"]|\"\")+\"|[\\w$]+))?)";
+    static final java.util.regex.Pattern JSON_TYPE = java.util.regex.Pattern.compile("\\bjson\\b(?!\\s*\\()", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final java.util.regex.Pattern NOT_A_COLUMN = java.util.regex.Pattern.compile(
+            "^(?:CONSTRAINT|PRIMARY|UNIQUE|CHECK|FOREIGN|EXCLUDE|LIKE)\\b", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final java.util.regex.Pattern COLUMN = java.util.regex.Pattern.compile(
+            "^(\"(?:[^\"]|\"\")+\"|[\\w$]+)\\s+(.+?)(?=\\s+(?:NOT\\s+NULL|NULL|DEFAULT|CONSTRAINT|PRIMARY|UNIQUE|CHECK|REFERENCES|GENERATED|COLLATE)\\b|$)",
+            java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.DOTALL);
+
     private LintText() {
+    }
+
+    /** A column definition's name and type ({@code email varchar(20) NOT NULL} → email, varchar(20)); empty for a table constraint. */
+    static java.util.Optional<String[]> column(String maskedDefinition) {
+        String d = maskedDefinition.strip();
+        if (NOT_A_COLUMN.matcher(d).find()) {
+            return java.util.Optional.empty();
+        }
+        java.util.regex.Matcher m = COLUMN.matcher(d);
+        return m.find() ? java.util.Optional.of(new String[] {m.group(1), m.group(2).strip()}) : java.util.Optional.empty();
     }
 
     static String mask(String sql) {

@@ -30,9 +30,9 @@ public final class Reports {
             f.line().ifPresent(line -> physical.put("region", Map.of("startLine", line)));
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("ruleId", f.rule().id());
-            result.put("level", level(f.rule().severity(), f.acknowledged()));
+            result.put("level", level(f.severity(), f.acknowledged()));
             result.put("message", Map.of("text", "revision " + f.revision() + ": " + f.statement().replaceAll("\\s+", " ").strip()
-                    + " — " + f.rule().why() + "; safe form: " + f.rule().safeForm()));
+                    + " — " + f.why() + "; safe form: " + f.safeForm() + (f.database() == null ? "" : "; database: " + f.database())));
             result.put("locations", List.of(Map.of("physicalLocation", physical)));
             if (f.acknowledged()) {
                 result.put("suppressions", List.of(Map.of("kind", "inSource", "justification", "-- lint-ack: " + f.rule().id())));
@@ -56,14 +56,15 @@ public final class Reports {
         for (Finding f : findings) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("rule", f.rule().id());
-            m.put("severity", f.rule().severity().label());
+            m.put("severity", f.severity().label());
             m.put("revision", f.revision());
             m.put("file", f.source());
             m.put("line", f.line().isPresent() ? f.line().getAsInt() : null);
             m.put("statement", f.statement());
-            m.put("why", f.rule().why());
-            m.put("safeForm", f.rule().safeForm());
+            m.put("why", f.why());
+            m.put("safeForm", f.safeForm());
             m.put("acknowledged", f.acknowledged());
+            m.put("database", f.database());
             out.add(m);
         }
         return out;
@@ -73,11 +74,11 @@ public final class Reports {
     public static List<String> github(List<Finding> findings) {
         List<String> out = new ArrayList<>();
         for (Finding f : findings) {
-            String kind = f.acknowledged() || f.rule().severity() == Rule.Severity.INFO ? "notice"
-                    : f.rule().severity() == Rule.Severity.ERROR ? "error" : "warning";
+            String kind = f.acknowledged() || f.severity() == Rule.Severity.INFO ? "notice"
+                    : f.severity() == Rule.Severity.ERROR ? "error" : "warning";
             String where = "file=" + escapeProperty(f.source()) + (f.line().isPresent() ? ",line=" + f.line().getAsInt() : "");
             out.add("::" + kind + " " + where + ",title=" + escapeProperty(f.rule().id()) + "::" + escapeData(
-                    "revision " + f.revision() + ": " + f.rule().why() + ". Safe form: " + f.rule().safeForm()));
+                    "revision " + f.revision() + ": " + f.why() + ". Safe form: " + f.safeForm()));
         }
         return out;
     }

@@ -19,14 +19,17 @@ public enum Rule {
             "mark the revision \"-- transactional: false\" (each statement then runs on its own), or use op.createIndex / op.dropIndex"),
     SET_NOT_NULL(Severity.ERROR, "SET NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock (no reads, no writes)",
             "ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID; VALIDATE CONSTRAINT c; SET NOT NULL; DROP CONSTRAINT c, or op.setNotNull"),
-    RENAME_IN_PLACE(Severity.ERROR, "renaming a column or table in place breaks the application version still running during the deploy",
-            "op.renameColumn (new column + sync trigger + backfill, old one dropped in contract) or op.renameTable (a view keeps the old name)"),
+    RENAME_IN_PLACE(Severity.ERROR, "renaming in place breaks the application version still running during the deploy: its queries name the old one",
+            "a column: ADD COLUMN new, a trigger that copies writes between both, backfill new from old, switch the application, DROP the old "
+                    + "column in a later revision (op.renameColumn writes all of it); a table: RENAME TO new and CREATE VIEW old AS SELECT * FROM new "
+                    + "in the same revision, DROP VIEW old later (op.renameTable)"),
     TYPE_REWRITE(Severity.ERROR, "changing a column's type usually rewrites the table and its indexes under an ACCESS EXCLUSIVE lock",
             "add a column of the new type, backfill it, switch the application, drop the old column (expand → backfill → contract)"),
     VOLATILE_DEFAULT(Severity.ERROR, "ADD COLUMN with a volatile DEFAULT (random(), gen_random_uuid(), clock_timestamp(), nextval) rewrites the table under an ACCESS EXCLUSIVE lock",
             "add the column without a default (or a constant one), SET DEFAULT for new rows, then backfill the existing rows"),
     DROP_WITHOUT_BACKUP(Severity.WARNING, "dropping data cannot be undone by a downgrade",
-            "op.dropTable (renamed to _<table>_backup unless --allow-destructive), or acknowledge with \"-- lint-ack: drop-without-backup\""),
+            "ALTER TABLE t RENAME TO _t_backup, dropped in a later revision once nothing needs it (op.dropTable), or acknowledge with "
+                    + "\"-- lint-ack: drop-without-backup\""),
     MISSING_LOCK_TIMEOUT(Severity.ERROR, "without a lock_timeout, DDL waiting for a lock queues every later query on the table behind it",
             "leave lock_timeout alone (pgbackfill runs DDL with a short one and retries), or SET lock_timeout = '2s' (at most 10 s)"),
     MISSING_DOWNGRADE(Severity.ERROR, "a revision without a downgrade cannot be rolled back, nor checked by test-reversible",
@@ -57,6 +60,12 @@ public enum Rule {
             "ADD COLUMN without it; CREATE UNIQUE INDEX CONCURRENTLY; then ADD CONSTRAINT ... UNIQUE USING INDEX"),
     ADD_COLUMN_NOT_NULL(Severity.ERROR, "ADD COLUMN ... NOT NULL without a DEFAULT fails on a table that has rows",
             "ADD COLUMN with a constant DEFAULT (instant since PostgreSQL 11), or add it NULL, backfill it, then op.setNotNull"),
+    CONCURRENTLY_ON_PARTITIONED(Severity.ERROR, "PostgreSQL refuses CREATE INDEX CONCURRENTLY on a partitioned table: the revision would fail",
+            "CREATE INDEX i ON ONLY parent (...); per partition CREATE INDEX CONCURRENTLY p_i ON partition (...) and ALTER INDEX i ATTACH "
+                    + "PARTITION p_i, in a revision marked \"-- transactional: false\" (op.createIndex does this)"),
+    NOT_VALID_ON_PARTITIONED(Severity.ERROR, "before PostgreSQL 18, a NOT VALID foreign key on a partitioned table is refused: the revision would fail",
+            "per partition ADD CONSTRAINT c FOREIGN KEY ... NOT VALID, then VALIDATE CONSTRAINT c, then ADD CONSTRAINT c FOREIGN KEY ... on the "
+                    + "parent (it attaches the validated ones without a scan); op.addForeignKey does this"),
     PREFER_JSONB(Severity.WARNING, "json keeps the text as typed: no indexing, no containment operators, every read parses it again",
             "jsonb, unless the exact text (key order, duplicate keys, whitespace) must be kept"),
     // style rules: reported at info level with migrate check --style, never failing the check
@@ -98,6 +107,11 @@ public enum Rule {
 
     public Severity severity() {
         return severity;
+    }
+
+    /** A style rule: off unless configured ({@link LintConfig}) or asked for with {@code --style}. */
+    public boolean style() {
+        return name().startsWith("STYLE_");
     }
 
     public String why() {

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  */
 final class StatementRules {
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.DOTALL;
-    static final String NAME = "((?:\"(?:[^\"]|\"\")+\"|[\\w$]+)(?:\\.(?:\"(?:[^\"]|\"\")+\"|[\\w$]+))?)";
+    static final String NAME = LintText.NAME;
     private static final Pattern DROP_INDEX = Pattern.compile("^DROP\\s+INDEX\\s+(?!CONCURRENTLY\\b)", FLAGS);
     private static final Pattern REINDEX = Pattern.compile("^REINDEX\\b(?!.*\\bCONCURRENTLY\\b)", FLAGS);
     private static final Pattern DETACH = Pattern.compile("^ALTER\\s+TABLE\\b.*\\bDETACH\\s+PARTITION\\b(?!.*\\b(?:CONCURRENTLY|FINALIZE)\\b)", FLAGS);
@@ -24,12 +24,54 @@ final class StatementRules {
     private static final Pattern DROP_DATABASE = Pattern.compile("^DROP\\s+DATABASE\\b", FLAGS);
     private static final Pattern DROP_SCHEMA_CASCADE = Pattern.compile("^DROP\\s+SCHEMA\\b.*\\bCASCADE\\s*$", FLAGS);
     private static final Pattern TRANSACTION = Pattern.compile("^(?:BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT)\\b(?!\\s+ATOMIC)", FLAGS);
+    private static final Pattern RENAME_ENUM_VALUE = Pattern.compile("^ALTER\\s+TYPE\\s+" + NAME + "\\s+RENAME\\s+VALUE\\b", FLAGS);
+    private static final Pattern RENAME_TYPE = Pattern.compile("^ALTER\\s+(?:TYPE|DOMAIN)\\s+" + NAME + "\\s+RENAME\\s+TO\\b", FLAGS);
+    private static final Pattern RENAME_SCHEMA = Pattern.compile("^ALTER\\s+SCHEMA\\s+" + NAME + "\\s+RENAME\\s+TO\\b", FLAGS);
+    private static final Pattern RENAME_VIEW = Pattern.compile("^ALTER\\s+(?:MATERIALIZED\\s+)?VIEW\\s+(?:IF\\s+EXISTS\\s+)?" + NAME
+            + "\\s+RENAME\\s+(?:COLUMN\\s+\\S+\\s+)?TO\\b", FLAGS);
+    static final String ENUM_VALUE_SAFE = "ALTER TYPE t ADD VALUE 'new'; move the rows from 'old' to 'new' in batches (a backfill phase) while "
+            + "the application accepts both; switch it to 'new'; leave 'old' unused (PostgreSQL cannot drop an enum value)";
+    static final String TYPE_RENAME_SAFE = "keep the old name, or CREATE TYPE new; add a column of it, backfill, switch, drop the old one "
+            + "(expand → backfill → contract)";
+    static final String SCHEMA_RENAME_SAFE = "CREATE SCHEMA new; move each table with ALTER TABLE old.t SET SCHEMA new and CREATE VIEW old.t AS "
+            + "SELECT * FROM new.t in the same revision; drop the views and the old schema once no version names them";
+    static final String VIEW_RENAME_SAFE = "CREATE VIEW new AS the same query; switch the application; DROP VIEW old in a later revision";
     private static final Pattern NOT_IN_TRANSACTION = Pattern.compile("^(?:VACUUM|CREATE\\s+DATABASE|DROP\\s+DATABASE|ALTER\\s+SYSTEM)\\b", FLAGS);
 
     private StatementRules() {
     }
 
-    static List<Rule> check(String masked, boolean transactional, Predicate<String> isNew) {
+    /** A rule a statement breaks, with a sharper why and safe form for this case (null: the rule's own). */
+    record Hit(Rule rule, String why, String safeForm) {
+        Hit(Rule rule) {
+            this(rule, null, null);
+        }
+    }
+
+    static List<Hit> check(String masked, boolean transactional, Predicate<String> isNew) {
+        List<Hit> out = new ArrayList<>();
+        renames(masked, out);
+        for (Rule rule : byKind(masked, transactional, isNew)) {
+            out.add(new Hit(rule));
+        }
+        return out;
+    }
+
+    /** Renames outside ALTER TABLE: an enum value, a type, a schema, a view. */
+    private static void renames(String masked, List<Hit> out) {
+        String why = "renaming in place breaks the application version still running during the deploy: its queries and values name the old one";
+        if (RENAME_ENUM_VALUE.matcher(masked).find()) {
+            out.add(new Hit(Rule.RENAME_IN_PLACE, why, ENUM_VALUE_SAFE));
+        } else if (RENAME_TYPE.matcher(masked).find()) {
+            out.add(new Hit(Rule.RENAME_IN_PLACE, why, TYPE_RENAME_SAFE));
+        } else if (RENAME_SCHEMA.matcher(masked).find()) {
+            out.add(new Hit(Rule.RENAME_IN_PLACE, why, SCHEMA_RENAME_SAFE));
+        } else if (RENAME_VIEW.matcher(masked).find()) {
+            out.add(new Hit(Rule.RENAME_IN_PLACE, why, VIEW_RENAME_SAFE));
+        }
+    }
+
+    private static List<Rule> byKind(String masked, boolean transactional, Predicate<String> isNew) {
         List<Rule> out = new ArrayList<>();
         if (DROP_INDEX.matcher(masked).find()) {
             out.add(Rule.DROP_INDEX_NOT_CONCURRENT);
