@@ -9,6 +9,7 @@ final class AlterTableRules {
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.DOTALL;
     private static final String NAME = LintText.NAME;
     private static final Pattern FOREIGN_KEY = Pattern.compile("\\b(FOREIGN\\s+KEY|REFERENCES)\\b", FLAGS);
+    private static final Pattern ADD_EXCLUDE = Pattern.compile("^ADD\\s+(?:CONSTRAINT\\s+" + NAME + "\\s+)?EXCLUDE\\b", FLAGS);
     private static final Pattern NOT_VALID = Pattern.compile("\\bNOT\\s+VALID\\b", FLAGS);
     private static final Pattern ADD_CHECK = Pattern.compile("^ADD\\s+(?:CONSTRAINT\\s+" + NAME + "\\s+)?CHECK\\b", FLAGS);
     private static final Pattern ADD_UNIQUE = Pattern.compile("^ADD\\s+(?:CONSTRAINT\\s+" + NAME + "\\s+)?(UNIQUE|PRIMARY\\s+KEY)\\b(?!.*\\bUSING\\s+INDEX\\b)", FLAGS);
@@ -108,6 +109,9 @@ final class AlterTableRules {
         foreignKey(table, action, statement);
         if (!addsColumn && !FOREIGN_KEY.matcher(action).find() && ADD_CHECK.matcher(action).find() && !NOT_VALID.matcher(action).find()) {
             report.add(Rule.CONSTRAINT_NOT_VALID, statement, table);
+        }
+        if (ADD_EXCLUDE.matcher(action).find()) {
+            report.add(Rule.ADD_EXCLUSION_CONSTRAINT, statement, table);
         }
         if (!addsColumn && ADD_UNIQUE.matcher(action).find()) {
             report.add(Rule.UNIQUE_WITHOUT_INDEX, statement, table);

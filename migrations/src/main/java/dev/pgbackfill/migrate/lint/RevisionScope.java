@@ -28,7 +28,7 @@ final class RevisionScope {
     /** Rules whose harm grows with the table: a scan, rewrite or index build under a lock that blocks writes. */
     private static final Set<Rule> SIZE_GRADED = EnumSet.of(Rule.INDEX_NOT_CONCURRENT, Rule.FK_NOT_VALID, Rule.CONSTRAINT_NOT_VALID,
             Rule.UNIQUE_WITHOUT_INDEX, Rule.SET_NOT_NULL, Rule.TYPE_REWRITE, Rule.VOLATILE_DEFAULT, Rule.ADD_COLUMN_INLINE_INDEX,
-            Rule.ADD_COLUMN_NOT_NULL, Rule.BACKFILL_IN_DDL_REVISION, Rule.VALIDATE_IN_SAME_TRANSACTION);
+            Rule.ADD_COLUMN_NOT_NULL, Rule.ADD_EXCLUSION_CONSTRAINT, Rule.BACKFILL_IN_DDL_REVISION, Rule.VALIDATE_IN_SAME_TRANSACTION);
     static final String PARTITIONED_INDEX = "on a partitioned table: CREATE INDEX i ON ONLY parent (...) (catalog only); per partition "
             + "CREATE INDEX CONCURRENTLY p_i ON partition (...) and ALTER INDEX i ATTACH PARTITION p_i (op.createIndex does this)";
 

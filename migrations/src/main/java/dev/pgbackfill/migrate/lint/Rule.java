@@ -58,6 +58,10 @@ public enum Rule {
             "put the data change in a backfill phase (op.backfill, run in batches by pgbackfill) or a pgbackfill job after the expand revision"),
     ADD_COLUMN_INLINE_INDEX(Severity.ERROR, "ADD COLUMN ... UNIQUE / PRIMARY KEY builds the index under the ALTER's ACCESS EXCLUSIVE lock",
             "ADD COLUMN without it; CREATE UNIQUE INDEX CONCURRENTLY; then ADD CONSTRAINT ... UNIQUE USING INDEX"),
+    ADD_EXCLUSION_CONSTRAINT(Severity.ERROR, "ADD ... EXCLUDE builds its index and checks every row under an ACCESS EXCLUSIVE lock; PostgreSQL has no "
+            + "online form (no NOT VALID, no USING INDEX)",
+            "add it while the table is small or empty, or build a new table with it and swap it in (copy, sync trigger, rename); else acknowledge "
+                    + "with \"-- lint-ack: add-exclusion-constraint\" for a maintenance window"),
     ADD_COLUMN_NOT_NULL(Severity.ERROR, "ADD COLUMN ... NOT NULL without a DEFAULT fails on a table that has rows",
             "ADD COLUMN with a constant DEFAULT (instant since PostgreSQL 11), or add it NULL, backfill it, then op.setNotNull"),
     CONCURRENTLY_ON_PARTITIONED(Severity.ERROR, "PostgreSQL refuses CREATE INDEX CONCURRENTLY on a partitioned table: the revision would fail",

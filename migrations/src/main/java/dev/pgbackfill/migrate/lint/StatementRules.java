@@ -36,6 +36,11 @@ final class StatementRules {
     static final String SCHEMA_RENAME_SAFE = "CREATE SCHEMA new; move each table with ALTER TABLE old.t SET SCHEMA new and CREATE VIEW old.t AS "
             + "SELECT * FROM new.t in the same revision; drop the views and the old schema once no version names them";
     static final String VIEW_RENAME_SAFE = "CREATE VIEW new AS the same query; switch the application; DROP VIEW old in a later revision";
+    private static final Pattern DOMAIN_CHECK = Pattern.compile("^ALTER\\s+DOMAIN\\s+" + NAME + "\\s+ADD\\b(?!.*\\bNOT\\s+VALID\\b)", FLAGS);
+    static final String DOMAIN_WHY = "ALTER DOMAIN ... ADD CONSTRAINT checks every column of that domain in every table, holding locks that block "
+            + "writes to them";
+    static final String DOMAIN_SAFE = "ALTER DOMAIN d ADD CONSTRAINT c CHECK (...) NOT VALID, then ALTER DOMAIN d VALIDATE CONSTRAINT c in a later "
+            + "revision";
     private static final Pattern NOT_IN_TRANSACTION = Pattern.compile("^(?:VACUUM|CREATE\\s+DATABASE|DROP\\s+DATABASE|ALTER\\s+SYSTEM)\\b", FLAGS);
 
     private StatementRules() {
@@ -51,6 +56,9 @@ final class StatementRules {
     static List<Hit> check(String masked, boolean transactional, Predicate<String> isNew) {
         List<Hit> out = new ArrayList<>();
         renames(masked, out);
+        if (DOMAIN_CHECK.matcher(masked).find()) {
+            out.add(new Hit(Rule.CONSTRAINT_NOT_VALID, DOMAIN_WHY, DOMAIN_SAFE));
+        }
         for (Rule rule : byKind(masked, transactional, isNew)) {
             out.add(new Hit(rule));
         }
