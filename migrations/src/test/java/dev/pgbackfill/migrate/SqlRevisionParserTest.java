@@ -77,9 +77,18 @@ class SqlRevisionParserTest {
     }
 
     @Test
-    void anUnknownHeaderIsRefusedOnItsLine() {
+    void aMisspelledHeaderIsRefusedOnItsLineWithTheHeaderItMeant() {
         assertThatThrownBy(() -> SqlRevisionParser.parse("m/a.sql", "-- revision: 1\n-- down_revison: 0\n-- migrate:up\n-- migrate:down\n"))
-                .hasMessageStartingWith("m/a.sql:2: unknown header \"down_revison\"");
+                .hasMessageStartingWith("m/a.sql:2: unknown header \"down_revison\" (did you mean \"down_revision\"?)");
+    }
+
+    @Test
+    void plainCommentsAboveTheUpSectionAreAllowedEvenWithAColon() {
+        Revision r = SqlRevisionParser.parse("m/a.sql", "-- Adds the users table.\n-- Author: ops\n-- revision: 1\n-- Ticket: OPS-12\n"
+                + "-- migrate:up\nCREATE TABLE u (id bigint);\n-- migrate:down\nDROP TABLE u;\n");
+
+        assertThat(r.id()).isEqualTo("1");
+        assertThat(r.downRevisions()).isEmpty();
     }
 
     @Test

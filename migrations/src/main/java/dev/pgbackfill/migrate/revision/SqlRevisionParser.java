@@ -112,7 +112,13 @@ public final class SqlRevisionParser {
         if (m.matches()) {
             String key = m.group(1).toLowerCase();
             if (!KEYS.contains(key)) {
-                throw bad(source, i + 1, "unknown header \"" + key + "\"; known: revision, down_revision, depends_on, branch_labels, message, transactional, phase, lint-ack");
+                // "-- Author: ops" is a plain comment; "-- down_revison: 1" is a header with a typo, which must not pass silently
+                java.util.Optional<String> near = dev.pgbackfill.error.Suggestions.closest(key, KEYS);
+                if (near.isEmpty()) {
+                    return;
+                }
+                throw bad(source, i + 1, "unknown header \"" + key + "\" (did you mean \"" + near.get() + "\"?); known: revision, down_revision, "
+                        + "depends_on, branch_labels, message, transactional, phase, lint-ack; other \"-- word: text\" lines are plain comments");
             }
             headers.put(key, m.group(2));
             headerLines.put(key, i + 1);
