@@ -103,6 +103,11 @@ class LinterTest {
                 Arguments.of(Rule.RENAME_IN_PLACE, "ALTER TYPE \"Status\" RENAME TO state", "ALTER TYPE \"Status\" OWNER TO app"),
                 Arguments.of(Rule.RENAME_IN_PLACE, "ALTER SCHEMA billing RENAME TO invoicing", "CREATE SCHEMA invoicing"),
                 Arguments.of(Rule.RENAME_IN_PLACE, "ALTER MATERIALIZED VIEW totals RENAME TO sums", "CREATE VIEW sums AS SELECT 1"),
+                Arguments.of(Rule.ADD_EXCLUSION_CONSTRAINT, "ALTER TABLE rooms ADD CONSTRAINT no_overlap EXCLUDE USING gist (during WITH &&)",
+                        "CREATE TABLE rooms2 (during tstzrange); ALTER TABLE rooms2 ADD CONSTRAINT no_overlap EXCLUDE USING gist (during WITH &&)"),
+                Arguments.of(Rule.NOT_VALID_ON_PARTITIONED, "CREATE TABLE ev (u bigint, at date) PARTITION BY RANGE (at); "
+                        + "ALTER TABLE ev ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id) NOT VALID",
+                        "CREATE TABLE ev (u bigint, at date) PARTITION BY RANGE (at); ALTER TABLE ev ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES users (id)"),
                 // a partitioned table created in the revision: CONCURRENTLY is refused there even while it is empty
                 Arguments.of(Rule.CONCURRENTLY_ON_PARTITIONED, "NT:CREATE TABLE ev (id bigint, at date) PARTITION BY RANGE (at); "
                         + "CREATE INDEX CONCURRENTLY ev_at ON ev (at)", "NT:CREATE TABLE ev (id bigint, at date) PARTITION BY RANGE (at); "
@@ -121,6 +126,67 @@ class LinterTest {
                 Arguments.of(Rule.STYLE_TIMESTAMPTZ, "CREATE TABLE a (at timestamp without time zone)", "CREATE TABLE a (\"timestamp\" timestamptz)"),
                 Arguments.of(Rule.STYLE_NO_CHAR, "CREATE TABLE a (code char(2))", "CREATE TABLE a (code varchar, \"char\" text, c character varying)"),
                 Arguments.of(Rule.STYLE_NAME_TOO_LONG, "CREATE TABLE a (" + "x".repeat(64) + " int)", "CREATE TABLE a (" + "x".repeat(63) + " int)"));
+    }
+
+    /** The unsafe form of every rule with ORM-style quoted names (mixed case, schema-qualified where it can be). */
+    static Stream<Arguments> quoted() {
+        return Stream.of(
+                Arguments.of(Rule.INDEX_NOT_CONCURRENT, "CREATE INDEX \"Users_Status\" ON \"app\".\"Users\" (\"status\")"),
+                Arguments.of(Rule.FK_NOT_VALID, "ALTER TABLE \"Orders\" ADD CONSTRAINT \"Fk\" FOREIGN KEY (\"userId\") REFERENCES \"Users\" (\"id\")"),
+                Arguments.of(Rule.CONSTRAINT_NOT_VALID, "ALTER TABLE \"Users\" ADD CONSTRAINT \"Positive\" CHECK (\"n\" > 0)"),
+                Arguments.of(Rule.UNIQUE_WITHOUT_INDEX, "ALTER TABLE \"Users\" ADD CONSTRAINT \"Users_email_key\" UNIQUE (\"email\")"),
+                Arguments.of(Rule.VALIDATE_IN_SAME_TRANSACTION, "ALTER TABLE \"Users\" ADD CONSTRAINT \"C\" CHECK (\"n\" > 0) NOT VALID; "
+                        + "ALTER TABLE \"Users\" VALIDATE CONSTRAINT \"C\""),
+                Arguments.of(Rule.CONCURRENTLY_IN_TRANSACTION, "CREATE INDEX CONCURRENTLY \"I\" ON \"Users\" (\"a\")"),
+                Arguments.of(Rule.SET_NOT_NULL, "ALTER TABLE \"Users\" ALTER COLUMN \"Verified\" SET NOT NULL"),
+                Arguments.of(Rule.RENAME_IN_PLACE, "ALTER TABLE \"Users\" RENAME COLUMN \"userName\" TO \"login\""),
+                Arguments.of(Rule.TYPE_REWRITE, "ALTER TABLE \"Orders\" ALTER COLUMN \"Total\" TYPE bigint"),
+                Arguments.of(Rule.VOLATILE_DEFAULT, "ALTER TABLE \"Users\" ADD COLUMN \"Token\" uuid DEFAULT gen_random_uuid()"),
+                Arguments.of(Rule.DROP_WITHOUT_BACKUP, "DROP TABLE \"Legacy\""),
+                Arguments.of(Rule.MISSING_LOCK_TIMEOUT, "SET \"lock_timeout\" TO 0"),
+                Arguments.of(Rule.DROP_INDEX_NOT_CONCURRENT, "DROP INDEX \"app\".\"Users_Status\""),
+                Arguments.of(Rule.REINDEX_NOT_CONCURRENT, "REINDEX INDEX \"Users_Status\""),
+                Arguments.of(Rule.DETACH_PARTITION_NOT_CONCURRENT, "ALTER TABLE \"Events\" DETACH PARTITION \"Events_2024\""),
+                Arguments.of(Rule.BLOCKING_REWRITE, "CLUSTER \"Users\" USING \"Users_pkey\""),
+                Arguments.of(Rule.TRUNCATE, "TRUNCATE TABLE \"app\".\"Users\""),
+                Arguments.of(Rule.LOCK_TABLE, "LOCK TABLE \"Users\" IN SHARE MODE"),
+                Arguments.of(Rule.DROP_DATABASE, "NT:DROP DATABASE \"App\""),
+                Arguments.of(Rule.DROP_SCHEMA_CASCADE, "DROP SCHEMA \"Legacy\" CASCADE"),
+                Arguments.of(Rule.TRANSACTION_CONTROL, "ALTER TABLE \"Users\" ADD COLUMN \"x\" int; COMMIT"),
+                Arguments.of(Rule.NON_TRANSACTIONAL_STATEMENT, "VACUUM \"Users\""),
+                Arguments.of(Rule.BACKFILL_IN_DDL_REVISION, "ALTER TABLE \"Users\" ADD COLUMN \"emailLower\" text; UPDATE \"Users\" SET \"emailLower\" = lower(\"email\")"),
+                Arguments.of(Rule.ADD_COLUMN_INLINE_INDEX, "ALTER TABLE \"Users\" ADD COLUMN \"Code\" text UNIQUE"),
+                Arguments.of(Rule.ADD_EXCLUSION_CONSTRAINT, "ALTER TABLE \"Meetings\" ADD CONSTRAINT \"No_Overlap\" EXCLUDE USING gist (\"during\" WITH &&)"),
+                Arguments.of(Rule.ADD_COLUMN_NOT_NULL, "ALTER TABLE \"Users\" ADD COLUMN \"Code\" text NOT NULL"),
+                Arguments.of(Rule.CONCURRENTLY_ON_PARTITIONED, "NT:CREATE TABLE \"Ev\" (\"at\" date) PARTITION BY RANGE (\"at\"); "
+                        + "CREATE INDEX CONCURRENTLY \"Ev_at\" ON \"Ev\" (\"at\")"),
+                Arguments.of(Rule.NOT_VALID_ON_PARTITIONED, "CREATE TABLE \"Ev\" (\"u\" bigint, \"at\" date) PARTITION BY RANGE (\"at\"); "
+                        + "ALTER TABLE \"Ev\" ADD CONSTRAINT \"Fk\" FOREIGN KEY (\"u\") REFERENCES \"Users\" (\"id\") NOT VALID"),
+                Arguments.of(Rule.PREFER_JSONB, "ALTER TABLE \"Users\" ADD COLUMN \"Meta\" json"),
+                Arguments.of(Rule.STYLE_BIGINT_KEY, "CREATE TABLE \"A\" (\"Id\" int PRIMARY KEY)"),
+                Arguments.of(Rule.STYLE_IDENTITY, "CREATE TABLE \"A\" (\"Id\" bigserial)"),
+                Arguments.of(Rule.STYLE_TEXT, "CREATE TABLE \"A\" (\"Name\" varchar(10))"),
+                Arguments.of(Rule.STYLE_TIMESTAMPTZ, "CREATE TABLE \"A\" (\"At\" timestamp)"),
+                Arguments.of(Rule.STYLE_NO_CHAR, "CREATE TABLE \"A\" (\"Code\" char(2))"),
+                Arguments.of(Rule.STYLE_NAME_TOO_LONG, "CREATE TABLE \"A\" (\"" + "X".repeat(64) + "\" int)"));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("quoted")
+    void firesOnQuotedNamesAsOnPlainOnes(Rule rule, String sql) {
+        assertThat(rule.style() ? lintWithStyle(sql) : lint(sql)).extracting(Finding::rule).contains(rule);
+    }
+
+    @Test
+    void everyRuleHasAQuotedNameCaseAndAnUnsafeAndSafeCase() {
+        java.util.Set<Rule> quotedRules = quoted().map(a -> (Rule) a.get()[0]).collect(java.util.stream.Collectors.toSet());
+        java.util.Set<Rule> pairRules = Stream.concat(rules(), styleRules()).map(a -> (Rule) a.get()[0]).collect(java.util.stream.Collectors.toSet());
+        for (Rule rule : Rule.values()) {
+            if (rule != Rule.MISSING_DOWNGRADE) { // a revision-level rule: aRevisionWithoutADowngradeIsAnError
+                assertThat(quotedRules).as("quoted case of " + rule.id()).contains(rule);
+                assertThat(pairRules).as("unsafe/safe case of " + rule.id()).contains(rule);
+            }
+        }
     }
 
     static List<Finding> lintWithStyle(String sql) {

@@ -75,6 +75,7 @@ final class AlterTableRules {
         if ((addsColumn || changesType) && LintText.JSON_TYPE.matcher(LintText.withoutQuotedNames(action)).find()) {
             report.add(Rule.PREFER_JSONB, statement);
         }
+        foreignKey(table, action, statement);
         if (!schema.isNew(table)) {
             onExistingTable(table, action, statement, addsColumn);
             if (changesType) {
@@ -106,7 +107,6 @@ final class AlterTableRules {
 
     /** The rules that matter only on a table that holds rows (not one created earlier in the revision). */
     private void onExistingTable(String table, String action, String statement, boolean addsColumn) {
-        foreignKey(table, action, statement);
         if (!addsColumn && !FOREIGN_KEY.matcher(action).find() && ADD_CHECK.matcher(action).find() && !NOT_VALID.matcher(action).find()) {
             report.add(Rule.CONSTRAINT_NOT_VALID, statement, table);
         }
@@ -130,13 +130,19 @@ final class AlterTableRules {
         }
     }
 
-    /** A FOREIGN KEY without NOT VALID; with NOT VALID on a partitioned table, PostgreSQL before 18 refuses it. */
+    /**
+     * A FOREIGN KEY without NOT VALID on an existing table; with NOT VALID on a partitioned table, new or not,
+     * PostgreSQL before 18 refuses the statement.
+     */
     private void foreignKey(String table, String action, String statement) {
         if (!FOREIGN_KEY.matcher(action).find()) {
             return;
         }
         boolean partitioned = schema.partitioned(table).orElse(false) && !schema.catalogAcceptsNotValidForeignKeyOnPartitioned();
         if (!NOT_VALID.matcher(action).find()) {
+            if (schema.isNew(table)) {
+                return;
+            }
             report.add(Rule.FK_NOT_VALID, statement, table, null, partitioned ? PARTITIONED_FK_SAFE : null);
         } else if (partitioned) {
             report.add(Rule.NOT_VALID_ON_PARTITIONED, statement, table);

@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /** Whether a statement takes away the lock_timeout that keeps waiting DDL from queueing every query behind it. */
 final class LockTimeouts {
     private static final Pattern LOCK_TIMEOUT = Pattern.compile(
-            "^(?:SET\\s+(?:SESSION\\s+|LOCAL\\s+)?lock_timeout\\s*(?:=|TO)\\s*'?\\s*(DEFAULT|\\d+)\\s*(ms|s|min|h)?\\s*'?\\s*$|RESET\\s+lock_timeout\\s*$)",
+            "^(?:SET\\s+(?:SESSION\\s+|LOCAL\\s+)?\"?lock_timeout\"?\\s*(?:=|TO)\\s*'?\\s*(DEFAULT|\\d+)\\s*(ms|s|min|h)?\\s*'?\\s*$|RESET\\s+\"?lock_timeout\"?\\s*$)",
             Pattern.CASE_INSENSITIVE);
     static final long LONGEST_MS = 10_000;
 
