@@ -1,5 +1,6 @@
 package dev.pgbackfill.client;
 
+import dev.pgbackfill.client.BackfillOperations;
 import dev.pgbackfill.error.InvalidInputException;
 import dev.pgbackfill.error.JobNotFoundException;
 import dev.pgbackfill.error.UnreachableException;
@@ -14,7 +15,7 @@ import java.nio.charset.StandardCharsets;
 import tools.jackson.databind.JsonNode;
 
 /**
- * <b>API.</b> A client of the coordinator's REST API: the CLI's, and {@code Backfills.over} for a Spring Batch step
+ * <b>API.</b> A client of the coordinator's REST API: the CLI's, and {@code BackfillOperations.over} for Java callers (a Spring Batch step, the Spring Boot starter)
  * whose coordinator runs elsewhere. One request per call; errors become the typed exceptions of {@code error}.
  *
  * <p>Why {@link HttpURLConnection} and not {@code java.net.http.HttpClient}: building an {@code HttpClient}

@@ -1,5 +1,6 @@
 package dev.pgbackfill.springbatch;
 
+import dev.pgbackfill.client.BackfillOperations;
 import dev.pgbackfill.job.JobState;
 import dev.pgbackfill.job.JobStatus;
 import dev.pgbackfill.spec.BackfillSpec;
@@ -41,13 +42,13 @@ public final class BackfillStep extends AbstractStep {
     private static final Duration STOP_SAVE_WAIT = Duration.ofSeconds(3);
     private static final Duration REPOSITORY_UPDATE = Duration.ofSeconds(5);
 
-    private final Backfills backfills;
+    private final BackfillOperations backfills;
     private final BackfillSpec spec;
     private final Duration pollInterval;
     /** Step executions that {@link #stop} was called for in this JVM (it gets a copy of the running execution). */
     private final Map<Long, Boolean> stopRequested = new ConcurrentHashMap<>();
 
-    BackfillStep(String name, Backfills backfills, BackfillSpec spec, Duration pollInterval) {
+    BackfillStep(String name, BackfillOperations backfills, BackfillSpec spec, Duration pollInterval) {
         super(name);
         this.backfills = backfills;
         this.spec = spec;

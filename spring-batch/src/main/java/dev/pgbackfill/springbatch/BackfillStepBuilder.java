@@ -1,5 +1,6 @@
 package dev.pgbackfill.springbatch;
 
+import dev.pgbackfill.client.BackfillOperations;
 import dev.pgbackfill.spec.BackfillSpec;
 import java.time.Duration;
 import java.util.Objects;
@@ -9,7 +10,7 @@ import org.springframework.batch.core.repository.JobRepository;
  * Builds a {@link BackfillStep}, in the style of Spring Batch's step builders:
  * <pre>{@code
  * Step fill = new BackfillStepBuilder("fillEmail", jobRepository)
- *         .backfills(Backfills.of(coordinator))
+ *         .backfills(coordinator.operations())   // a Coordinator in this JVM, or BackfillOperations.over(url, token)
  *         .spec(BackfillSpec.on("users").set("email_new = lower(email)").build())
  *         .build();
  * }</pre>
@@ -17,7 +18,7 @@ import org.springframework.batch.core.repository.JobRepository;
 public final class BackfillStepBuilder {
     private final String name;
     private final JobRepository jobRepository;
-    private Backfills backfills;
+    private BackfillOperations backfills;
     private BackfillSpec spec;
     private Duration pollInterval = Duration.ofMillis(500);
     private boolean allowStartIfComplete;
@@ -28,7 +29,7 @@ public final class BackfillStepBuilder {
     }
 
     /** Where jobs are launched and watched (required). */
-    public BackfillStepBuilder backfills(Backfills backfills) {
+    public BackfillStepBuilder backfills(BackfillOperations backfills) {
         this.backfills = backfills;
         return this;
     }

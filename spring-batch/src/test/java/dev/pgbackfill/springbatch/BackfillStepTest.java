@@ -1,5 +1,6 @@
 package dev.pgbackfill.springbatch;
 
+import dev.pgbackfill.client.BackfillOperations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -112,10 +113,10 @@ class BackfillStepTest {
     }
 
     private Job job(ThrottleSettings throttle) throws Exception {
-        return job(throttle, Backfills.of(coordinator));
+        return job(throttle, coordinator.operations());
     }
 
-    private Job job(ThrottleSettings throttle, Backfills backfills) throws Exception {
+    private Job job(ThrottleSettings throttle, BackfillOperations backfills) throws Exception {
         DataSourceTransactionManager tx = new DataSourceTransactionManager(pool);
         Step first = new StepBuilder("before", repository).tasklet((c, ctx) -> {
             before.incrementAndGet();
@@ -213,7 +214,7 @@ class BackfillStepTest {
         var api = dev.pgbackfill.coordinator.api.CoordinatorApplication.start(coordinator,
                 new dev.pgbackfill.coordinator.api.ApiTokens(java.util.List.of("op-token"), java.util.List.of()), port, java.util.Map.of());
         try {
-            Job job = job(ThrottleSettings.NONE, Backfills.over("http://127.0.0.1:" + port, "op-token"));
+            Job job = job(ThrottleSettings.NONE, BackfillOperations.over("http://127.0.0.1:" + port, "op-token"));
             JobExecution execution = operator.start(job, new JobParameters());
             await(() -> runsEnded.get() == 1, "the job to end");
 

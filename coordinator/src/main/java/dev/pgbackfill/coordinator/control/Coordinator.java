@@ -88,6 +88,19 @@ public final class Coordinator implements AutoCloseable {
         return lifecycle.throttle(jobId, change, clear, actor);
     }
 
+    /** The jobs the control schema holds, newest first. */
+    public java.util.List<JobStatus> list() {
+        return jobs().list();
+    }
+
+    /**
+     * This coordinator as the operator's interface that callers program against ({@code BackfillStep}, the Spring
+     * Boot starter's client bean), so that code works the same with a coordinator elsewhere ({@code BackfillOperations.over}).
+     */
+    public dev.pgbackfill.client.BackfillOperations operations() {
+        return new CoordinatorOperations(this);
+    }
+
     public JobStatus status(long jobId) {
         return lifecycle.status(jobId);
     }
