@@ -81,7 +81,7 @@ public final class MigrateCheckCommand implements Callable<Integer> {
         long infos = findings.stream().filter(f -> f.severity() == dev.pgbackfill.migrate.lint.Rule.Severity.INFO).count();
         long warnings = findings.size() - errors - infos;
         (format == Format.text ? out : System.err).println(graph.ordered().size() + " revision(s), head " + head + ": " + errors + " error(s), "
-                + warnings + " warning(s) or acknowledged" + (style ? ", " + infos + " style note(s)" : ""));
+                + warnings + " warning(s) or acknowledged" + (style || infos > 0 ? ", " + infos + " info note(s)" : ""));
         return errors > 0 ? 1 : 0;
     }
 
@@ -117,6 +117,10 @@ public final class MigrateCheckCommand implements Callable<Integer> {
         try (Connection c = DriverManager.getConnection(db, props)) {
             return CatalogReader.read(c, sources.scope);
         } catch (SQLException e) {
+            if (SqlErrors.isLockTimeoutOrDeadlock(e)) {
+                throw new InvalidInputException("db", "cannot read the catalog of " + db + ": a table is locked (another migration or "
+                        + "maintenance holds an ACCESS EXCLUSIVE lock); run the check again when it has finished [SQLSTATE " + e.getSQLState() + "]");
+            }
             throw new InvalidInputException("db", "cannot read the catalog of " + db + ": " + SqlErrors.firstLine(e.getMessage())
                     + " [SQLSTATE " + e.getSQLState() + "]; check the URL and credentials, or drop --db to lint the text alone");
         }

@@ -20,7 +20,8 @@ public final class Suggestions {
         return suggestion == null ? "" : "; did you mean \"" + suggestion + "\"?";
     }
 
-    static int distance(String a, String b) {
+    /** The edit (Levenshtein) distance between two strings. */
+    public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

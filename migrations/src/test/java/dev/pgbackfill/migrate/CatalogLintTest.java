@@ -34,7 +34,7 @@ class CatalogLintTest {
                 CREATE TABLE big (id bigint PRIMARY KEY, code varchar(20), n int, note text NOT NULL, checked text, loose text);
                 INSERT INTO big SELECT g, 'c' || g, g, repeat('x', 100), 'y', NULL FROM generate_series(1, 20000) g;
                 ALTER TABLE big ADD CONSTRAINT big_checked_nn CHECK (checked IS NOT NULL);
-                CREATE TABLE small (id bigint PRIMARY KEY, code text);
+                CREATE TABLE small (id bigint PRIMARY KEY, code text, tag varchar(10) CHECK (tag <> ''));
                 INSERT INTO small SELECT g, 'c' FROM generate_series(1, 100) g;
                 CREATE TABLE parts (id bigint, user_id bigint, at date) PARTITION BY RANGE (at);
                 CREATE TABLE parts_2026 PARTITION OF parts FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
@@ -48,8 +48,10 @@ class CatalogLintTest {
         for (int i = 0; i < bodies.length; i++) {
             boolean nt = bodies[i].startsWith("NT:");
             String body = nt ? bodies[i].substring(3) : bodies[i];
+            String phase = body.startsWith("-- phase: ") ? body.substring(0, body.indexOf('\n') + 1) : "";
+            body = body.substring(phase.length());
             set.add(SqlRevisionParser.parse("c/" + (i + 1) + ".sql", "-- revision: c" + (i + 1) + "\n" + (i > 0 ? "-- down_revision: c" + i + "\n" : "")
-                    + (nt ? "-- transactional: false\n" : "") + "-- migrate:up\n" + body.replace("; ", ";\n") + ";\n-- migrate:down\nSELECT 1;\n"));
+                    + (nt ? "-- transactional: false\n" : "") + phase + "-- migrate:up\n" + body.replace("; ", ";\n") + ";\n-- migrate:down\nSELECT 1;\n"));
         }
         return set;
     }
@@ -79,6 +81,19 @@ class CatalogLintTest {
     void setNotNullIsQuietWhereTheDatabaseAlreadyProvesIt() throws Exception {
         assertThat(check("ALTER TABLE big ALTER COLUMN note SET NOT NULL, ALTER COLUMN checked SET NOT NULL")).isEmpty();
         assertThat(check("ALTER TABLE big ALTER COLUMN loose SET NOT NULL")).extracting(Finding::rule).containsExactly(Rule.SET_NOT_NULL);
+    }
+
+    @Test
+    void aTypeChangeWithoutARewriteStillScansForTheColumnsCheck() throws Exception {
+        assertThat(check("ALTER TABLE small ALTER COLUMN tag TYPE text")).extracting(Finding::why)
+                .containsExactly("changing tag from character varying(10) to text keeps the table, but PostgreSQL re-checks the column's CHECK "
+                        + "constraints with a full scan under an ACCESS EXCLUSIVE lock");
+    }
+
+    @Test
+    void addingANotNullColumnWithoutADefaultStaysAnErrorOnASmallTable() throws Exception {
+        assertThat(check("ALTER TABLE small ADD COLUMN required text NOT NULL")).extracting(Finding::rule, Finding::severity)
+                .containsExactly(tuple(Rule.ADD_COLUMN_NOT_NULL, Rule.Severity.ERROR));
     }
 
     @Test
@@ -114,6 +129,8 @@ class CatalogLintTest {
         String index = "CREATE INDEX fresh_email ON fresh (email)";
 
         assertThat(check(create, index)).isEmpty();
+        assertThat(check(create, "-- phase: contract\n" + index)).as("a contract revision runs after the rollout, when the table may hold rows")
+                .extracting(Finding::rule).containsExactly(Rule.INDEX_NOT_CONCURRENT);
         assertThat(Linter.check(RevisionGraph.of(chain(create, index)))).as("without --db the second revision may run long after the first")
                 .extracting(Finding::rule).containsExactly(Rule.INDEX_NOT_CONCURRENT);
     }

@@ -62,6 +62,14 @@ class LintKnowledgeTest {
     }
 
     @Test
+    void columnTypesAreReadFromAPartitionedTablesColumnListAndACollationChangeRebuildsIndexes() {
+        String partitioned = "CREATE TABLE parted (id bigint, note varchar(20)) PARTITION BY RANGE (id)";
+        assertThat(lint(partitioned, "ALTER TABLE parted ALTER COLUMN note TYPE text")).isEmpty();
+        assertThat(lint(TABLE, "ALTER TABLE items ALTER COLUMN name TYPE text COLLATE \"C\"")).extracting(Finding::rule)
+                .containsExactly(Rule.TYPE_REWRITE);
+    }
+
+    @Test
     void aTypeChangeOfAColumnNoRevisionDefinedSaysTheOldTypeIsUnknown() {
         Finding f = lint("ALTER TABLE users ALTER COLUMN email TYPE text").get(0);
 

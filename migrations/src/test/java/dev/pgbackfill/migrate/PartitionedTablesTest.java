@@ -62,7 +62,7 @@ class PartitionedTablesTest {
                 + "JOIN pg_class c ON c.oid = t.relid JOIN pg_index x ON x.indexrelid = t.relid WHERE t.level > 0"))
                 .isEqualTo("pix_high_a_pix_high_pix_note:true,pix_high_b_pix_high_pix_note:true,pix_high_pix_note:true,pix_low_pix_note:true");
         assertThat(log).anyMatch(l -> l.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS \"pix_low_pix_note\" ON \"public\".\"pix_low\""))
-                .anyMatch(l -> l.contains("CREATE INDEX IF NOT EXISTS \"pix_note\" ON ONLY \"pix\""));
+                .anyMatch(l -> l.contains("CREATE INDEX IF NOT EXISTS \"pix_note\" ON ONLY \"public\".\"pix\""));
 
         m.down("base");
 
@@ -114,5 +114,56 @@ class PartitionedTablesTest {
 
         assertThat(db.queryLong("SELECT count(*) FROM pg_constraint WHERE conname = 'pfd_user'")).isZero();
         db.exec("INSERT INTO pfd VALUES (8, 0, 999, 'no key any more')");
+    }
+
+    @Test
+    void aPartitionAddedAfterAnInterruptedBuildKeepsTheIndexPostgresqlGaveItAndTheRetryCompletes() {
+        partitionedTable("pia");
+        db.exec("CREATE INDEX pia_note ON ONLY pia (note); CREATE TABLE pia_extra PARTITION OF pia FOR VALUES FROM (2000) TO (3000)");
+        Migrator m = migrator("pia", op -> op.createIndex("pia_note", "pia", "note"), op -> op.dropIndex("pia_note"));
+
+        m.up(null, Phase.CONTRACT, false);
+
+        assertThat(db.queryString("SELECT indisvalid::text FROM pg_index WHERE indexrelid = 'pia_note'::regclass")).isEqualTo("true");
+        assertThat(db.queryLong("SELECT count(*) FROM pg_index WHERE indrelid = 'pia_extra'::regclass")).as("no second index on it").isOne();
+    }
+
+    @Test
+    void undoingAnInterruptedPartitionedIndexBuildDropsWhatItLeftUnattached() {
+        partitionedTable("piu");
+        db.exec("CREATE INDEX piu_note ON ONLY piu (note); CREATE INDEX piu_low_piu_note ON piu_low (note)");
+        Revision r = MigratorTest.java("1", op -> op.createIndex("piu_note", "piu", "note"), op -> op.dropIndex("piu_note"));
+        Migrator m = new Migrator(db.dataSource(), RevisionGraph.of(List.of(r)), MigrateSettings.defaults().withScope("piu"), null, log::add);
+        m.stamp("1", false);
+
+        m.down("base");
+
+        assertThat(db.queryLong("SELECT count(*) FROM pg_class WHERE relname LIKE '%piu_note'")).isZero();
+    }
+
+    @Test
+    void aForeignKeyOnAPartitionedTableWithoutPartitionsYetGoesOnTheParentAtOnce() {
+        db.exec("CREATE TABLE pfe_users (id bigint PRIMARY KEY); CREATE TABLE pfe (id bigint, user_id bigint) PARTITION BY RANGE (id)");
+        Migrator m = migrator("pfe", op -> op.addForeignKey("pfe_user", "pfe", "user_id", "pfe_users", "id"), op -> op.dropConstraint("pfe", "pfe_user"));
+
+        m.up(null, Phase.CONTRACT, false);
+        db.exec("CREATE TABLE pfe_1 PARTITION OF pfe FOR VALUES FROM (0) TO (10)");
+
+        assertThat(db.queryString("SELECT string_agg(conrelid::regclass || ':' || convalidated, ',' ORDER BY conrelid::regclass::text) FROM pg_constraint "
+                + "WHERE conname = 'pfe_user'")).isEqualTo("pfe:true,pfe_1:true");
+    }
+
+    @Test
+    void aPartitionCreatedBetweenExpandAndContractIsValidatedBeforeTheParentTakesTheKey() {
+        db.exec("CREATE TABLE pfb_users (id bigint PRIMARY KEY); INSERT INTO pfb_users SELECT generate_series(1, 50)");
+        partitionedTable("pfb");
+        Migrator m = migrator("pfb", op -> op.addForeignKey("pfb_user", "pfb", "user_id", "pfb_users", "id"), op -> op.dropConstraint("pfb", "pfb_user"));
+        m.up(null, Phase.EXPAND, false);
+        db.exec("CREATE TABLE pfb_more PARTITION OF pfb FOR VALUES FROM (2000) TO (3000); INSERT INTO pfb VALUES (2500, 0, 7, 'late')");
+
+        m.up(null, Phase.CONTRACT, false);
+
+        assertThat(db.queryString("SELECT string_agg(conrelid::regclass || ':' || convalidated, ',' ORDER BY conrelid::regclass::text) FROM pg_constraint "
+                + "WHERE conname = 'pfb_user' AND conrelid IN ('pfb'::regclass, 'pfb_more'::regclass)")).isEqualTo("pfb:true,pfb_more:true");
     }
 }

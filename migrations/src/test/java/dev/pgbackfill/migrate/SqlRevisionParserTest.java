@@ -83,6 +83,17 @@ class SqlRevisionParserTest {
     }
 
     @Test
+    void aHeadersFirstWordOrPrefixIsAMisspeltHeaderButOtherWordsAreComments() {
+        assertThat(SqlRevisionParser.nearHeader("depends")).contains("depends_on");
+        assertThat(SqlRevisionParser.nearHeader("down_rev")).contains("down_revision");
+        assertThat(SqlRevisionParser.nearHeader("revisions")).contains("revision");
+        assertThat(SqlRevisionParser.nearHeader("lint_ack")).contains("lint-ack");
+        for (String comment : List.of("author", "decision", "case", "base", "ticket", "note", "date", "reviewed-by")) {
+            assertThat(SqlRevisionParser.nearHeader(comment)).as(comment).isEmpty();
+        }
+    }
+
+    @Test
     void plainCommentsAboveTheUpSectionAreAllowedEvenWithAColon() {
         Revision r = SqlRevisionParser.parse("m/a.sql", "-- Adds the users table.\n-- Author: ops\n-- revision: 1\n-- Ticket: OPS-12\n"
                 + "-- migrate:up\nCREATE TABLE u (id bigint);\n-- migrate:down\nDROP TABLE u;\n");

@@ -23,7 +23,7 @@ final class AlterTableRules {
     /** Renaming a table to a backup name is the safe form of DROP TABLE, not a rename the application sees. */
     private static final Pattern BACKUP_RENAME = Pattern.compile("^RENAME\\s+TO\\s+\"?_\\w+_backup\"?\\s*$", FLAGS);
     private static final Pattern TYPE_CHANGE = Pattern.compile("^ALTER\\s+(?:COLUMN\\s+)?" + NAME + "\\s+(?:SET\\s+DATA\\s+)?TYPE\\s+(.+?)"
-            + "(?:\\s+COLLATE\\s+\\S+)?(\\s+USING\\b.*)?$", FLAGS);
+            + "(\\s+COLLATE\\s+\\S+)?(\\s+USING\\b.*)?$", FLAGS);
     private static final Pattern ADD_COLUMN = Pattern.compile("^ADD\\s+(?!CONSTRAINT\\b|CHECK\\b|UNIQUE\\b|PRIMARY\\b|FOREIGN\\b|EXCLUDE\\b)(?:COLUMN\\s+)?"
             + "(?:IF\\s+NOT\\s+EXISTS\\s+)?", FLAGS);
     private static final Pattern SERIAL = Pattern.compile("\\b(?:big|small)?serial[248]?\\b", FLAGS);
@@ -79,7 +79,8 @@ final class AlterTableRules {
         if (!schema.isNew(table)) {
             onExistingTable(table, action, statement, addsColumn);
             if (changesType) {
-                typeChange(schema, table, type.group(1), type.group(2), type.group(3) != null, statement, report);
+                // a new collation rebuilds the column's indexes even where the heap is kept; USING rewrites
+                typeChange(schema, table, type.group(1), type.group(2), type.group(3) != null || type.group(4) != null, statement, report);
             }
         }
         if (changesType) {
@@ -176,6 +177,10 @@ final class AlterTableRules {
     static void typeChange(Schema schema, String table, String column, String newType, boolean using, String statement, Report report) {
         String oldType = schema.columnType(table, column);
         if (!TypeChanges.rewrites(oldType, newType, using)) {
+            if (schema.facts(table).map(t -> t.checked().contains(Schema.key(column))).orElse(false)) {
+                report.add(Rule.TYPE_REWRITE, statement, table, "changing " + column + " from " + oldType + " to " + newType.strip() + " keeps the "
+                        + "table, but PostgreSQL re-checks the column's CHECK constraints with a full scan under an ACCESS EXCLUSIVE lock", null);
+            }
             return;
         }
         String why = oldType == null

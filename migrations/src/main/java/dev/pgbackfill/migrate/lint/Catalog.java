@@ -22,9 +22,11 @@ public record Catalog(int serverVersion, Map<String, Table> tables, Map<String, 
      * @param rows     the planner's estimate ({@code reltuples}; -1 when never analysed)
      * @param bytes    the table with its indexes and TOAST
      * @param columns  column name → type as {@code format_type} prints it ({@code character varying(20)})
-     * @param notNull  columns that are NOT NULL, or have a validated {@code CHECK (col IS NOT NULL)}
+     * @param notNull  columns that are NOT NULL (a validated constraint), or have a validated {@code CHECK (col IS NOT NULL)}
+     * @param checked  columns that a CHECK constraint reads (a type change re-checks it with a full scan)
      */
-    public record Table(String name, boolean partitioned, long rows, long bytes, Map<String, String> columns, Set<String> notNull) {
+    public record Table(String name, boolean partitioned, long rows, long bytes, Map<String, String> columns, Set<String> notNull,
+                        Set<String> checked) {
     }
 
     public boolean present() {

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads the {@link Catalog} for {@code migrate check --db}, in one read-only transaction: it writes nothing (not even
- * pgbackfill's control schema), so it is safe to point at production. Tables are keyed as {@code schema.table}, and
+ * pgbackfill's control schema), so it is safe to point at production. Sizes come from {@code pg_class.relpages} (heap,
+ * TOAST and indexes), which takes no lock; the planner's statistics keep them as fresh as its row estimates. Tables are keyed as {@code schema.table}, and
  * by bare name for the schemas on the connection's search path, as an unqualified name in a revision resolves.
  */
 public final class CatalogReader {
@@ -24,14 +25,22 @@ public final class CatalogReader {
                    CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(greatest(l.reltuples, 0)), 0)::bigint FROM pg_partition_tree(c.oid) t
                                                      JOIN pg_class l ON l.oid = t.relid WHERE t.isleaf)
                         ELSE c.reltuples::bigint END,
-                   CASE WHEN c.relkind = 'p' THEN (SELECT coalesce(sum(pg_total_relation_size(t.relid)), 0) FROM pg_partition_tree(c.oid) t)
-                        ELSE pg_total_relation_size(c.oid) END
+                   (SELECT coalesce(sum(r.relpages + coalesce(toast.relpages, 0)
+                                        + (SELECT coalesce(sum(i.relpages), 0) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+                                            WHERE x.indrelid = r.oid)), 0)::bigint * current_setting('block_size')::bigint
+                      FROM (SELECT relid FROM pg_partition_tree(c.oid) UNION SELECT c.oid) t
+                      JOIN pg_class r ON r.oid = t.relid LEFT JOIN pg_class toast ON toast.oid = r.reltoastrelid)
               FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
              WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgbackfill')
                AND n.nspname NOT LIKE 'pg\\_%'""";
+    // PostgreSQL 18 sets attnotnull for a NOT VALID not-null constraint too (contype 'n'): only a validated one proves it
     private static final String COLUMNS = """
-            SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull FROM pg_attribute a
-              JOIN pg_class c ON c.oid = a.attrelid WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped""";
+            SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod),
+                   a.attnotnull AND NOT EXISTS (SELECT 1 FROM pg_constraint n WHERE n.conrelid = a.attrelid AND n.contype = 'n'
+                                                   AND a.attnum = ANY (n.conkey) AND NOT n.convalidated),
+                   EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = a.attrelid AND k.contype = 'c' AND a.attnum = ANY (k.conkey))
+              FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+             WHERE c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped""";
     private static final String CHECKS = "SELECT conrelid, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'c' AND convalidated";
     private static final String FUNCTIONS = "SELECT n.nspname, p.proname, p.provolatile FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace";
 
@@ -44,6 +53,9 @@ public final class CatalogReader {
         c.setAutoCommit(false);
         try (Statement st = c.createStatement()) {
             st.execute("SET TRANSACTION READ ONLY");
+            // pg_get_constraintdef waits behind a table's ACCESS EXCLUSIVE lock: a busy migration must not hang the check
+            st.execute("SET LOCAL lock_timeout = '2s'");
+            st.execute("SET LOCAL statement_timeout = '30s'");
             Map<Long, TableBuilder> byOid = tables(st);
             columns(st, byOid);
             checks(st, byOid);
@@ -72,6 +84,7 @@ public final class CatalogReader {
         final long bytes;
         final Map<String, String> columns = new HashMap<>();
         final Set<String> notNull = new HashSet<>();
+        final Set<String> checked = new HashSet<>();
 
         TableBuilder(String schema, String name, boolean partitioned, int searchPathPosition, long rows, long bytes) {
             this.schema = schema;
@@ -83,7 +96,7 @@ public final class CatalogReader {
         }
 
         Catalog.Table build() {
-            return new Catalog.Table(searchPathPosition > 0 ? name : schema + "." + name, partitioned, rows, bytes, Map.copyOf(columns), Set.copyOf(notNull));
+            return new Catalog.Table(searchPathPosition > 0 ? name : schema + "." + name, partitioned, rows, bytes, Map.copyOf(columns), Set.copyOf(notNull), Set.copyOf(checked));
         }
     }
 
@@ -106,6 +119,9 @@ public final class CatalogReader {
                     t.columns.put(rs.getString(2), rs.getString(3));
                     if (rs.getBoolean(4)) {
                         t.notNull.add(rs.getString(2));
+                    }
+                    if (rs.getBoolean(5)) {
+                        t.checked.add(rs.getString(2));
                     }
                 }
             }

@@ -54,6 +54,23 @@ final class LintText {
         return masked.replaceAll("\"(?:[^\"]|\"\")*\"", "\"_\"");
     }
 
+    /** The index of the parenthesis that closes the one at {@code open} (masked text: no strings left), or -1. */
+    static int closing(String masked, int open) {
+        int depth = 0;
+        boolean quoted = false;
+        for (int i = Math.max(open, 0); open >= 0 && i < masked.length(); i++) {
+            char ch = masked.charAt(i);
+            if (ch == '"') {
+                quoted = !quoted;
+            } else if (!quoted && ch == '(') {
+                depth++;
+            } else if (!quoted && ch == ')' && --depth == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Splits ALTER TABLE actions at commas outside parentheses and quotes. */
     static java.util.List<String> actions(String actions) {
         java.util.List<String> out = new java.util.ArrayList<>();

@@ -25,10 +25,13 @@ final class RevisionScope {
     private static final Pattern DROP_TABLE = Pattern.compile("^DROP\\s+TABLE\\b", FLAGS);
     private static final Pattern CONCURRENTLY = Pattern.compile(
             "^(CREATE\\s+(UNIQUE\\s+)?INDEX|DROP\\s+INDEX|REINDEX\\b.*|ALTER\\s+TABLE\\b.*\\bDETACH\\s+PARTITION\\b.*)\\s+CONCURRENTLY\\b", FLAGS);
-    /** Rules whose harm grows with the table: a scan, rewrite or index build under a lock that blocks writes. */
+    /**
+     * Rules whose harm grows with the table: a scan, rewrite or index build under a lock that blocks writes. Not
+     * add-column-not-null: that one fails on a table with any row, and row estimates are estimates.
+     */
     private static final Set<Rule> SIZE_GRADED = EnumSet.of(Rule.INDEX_NOT_CONCURRENT, Rule.FK_NOT_VALID, Rule.CONSTRAINT_NOT_VALID,
             Rule.UNIQUE_WITHOUT_INDEX, Rule.SET_NOT_NULL, Rule.TYPE_REWRITE, Rule.VOLATILE_DEFAULT, Rule.ADD_COLUMN_INLINE_INDEX,
-            Rule.ADD_COLUMN_NOT_NULL, Rule.ADD_EXCLUSION_CONSTRAINT, Rule.BACKFILL_IN_DDL_REVISION, Rule.VALIDATE_IN_SAME_TRANSACTION);
+            Rule.ADD_EXCLUSION_CONSTRAINT, Rule.BACKFILL_IN_DDL_REVISION, Rule.VALIDATE_IN_SAME_TRANSACTION);
     static final String PARTITIONED_INDEX = "on a partitioned table: CREATE INDEX i ON ONLY parent (...) (catalog only); per partition "
             + "CREATE INDEX CONCURRENTLY p_i ON partition (...) and ALTER INDEX i ATTACH PARTITION p_i (op.createIndex does this)";
 
@@ -59,7 +62,10 @@ final class RevisionScope {
                 schema.created(t.table(), false);
                 t.columns().forEach(c -> schema.columnType(t.table(), c.name(), LintText.column(LintText.mask(c.sql())).map(d -> d[1]).orElse("")));
             }
-            case Op.Execute e -> sql(e.sql(), e.describe());
+            case Op.Execute e -> {
+                schema.statementPhase(e.phase());
+                sql(e.sql(), e.describe());
+            }
             case Op.AlterColumn a when a.type() != null -> {
                 if (!schema.isNew(a.table())) {
                     AlterTableRules.typeChange(schema, a.table(), a.column(), a.type(), a.using() != null,
@@ -114,9 +120,11 @@ final class RevisionScope {
     }
 
     private void createTable(String table, String masked, String statement, Report report) {
-        schema.created(table, PARTITION_BY.matcher(masked).find());
+        if (schema.facts(table).isEmpty()) { // CREATE TABLE IF NOT EXISTS of a table the database holds creates nothing
+            schema.created(table, PARTITION_BY.matcher(masked).find());
+        }
         int open = masked.indexOf('(');
-        int close = masked.lastIndexOf(')');
+        int close = LintText.closing(masked, open);
         if (open > 0 && close > open) {
             for (String definition : LintText.actions(masked.substring(open + 1, close))) {
                 LintText.column(definition).ifPresent(d -> schema.columnType(table, d[0], d[1]));

@@ -12,11 +12,13 @@ import java.util.Set;
  * What the lint knows about the database when it reaches a statement: what the revisions read so far created and
  * changed, and (with {@code --db}) what the catalog holds. Catalog facts apply only to revisions not yet applied:
  * an applied revision ran against an older state. A table created earlier in the same revision is new (empty); with
- * {@code --db}, so is a table that a pending revision before it creates and the database does not hold yet.
+ * {@code --db}, so is a table that a pending revision before it creates and the database does not hold yet, for the
+ * statements that run before the application's rollout (expand; a contract phase runs after it).
  */
 final class Schema {
     private final Catalog catalog;
     private boolean pending;
+    private dev.pgbackfill.migrate.Phase phase = dev.pgbackfill.migrate.Phase.EXPAND;
     private final Set<String> createdHere = new HashSet<>();
     private final Set<String> createdByPending = new HashSet<>();
     private final Set<String> partitioned = new HashSet<>();
@@ -36,6 +38,7 @@ final class Schema {
 
     void startRevision(boolean revisionPending) {
         pending = revisionPending && catalog.present();
+        phase = dev.pgbackfill.migrate.Phase.EXPAND;
         createdHere.clear();
         notValidHere.clear();
     }
@@ -51,9 +54,15 @@ final class Schema {
         }
     }
 
+    /** The phase of the statements read next: a contract statement runs after the rollout, when new tables may hold rows. */
+    void statementPhase(dev.pgbackfill.migrate.Phase next) {
+        phase = next;
+    }
+
     boolean isNew(String table) {
         String key = key(table);
-        return createdHere.contains(key) || (pending && createdByPending.contains(key) && catalog.table(key).isEmpty());
+        return createdHere.contains(key) || (pending && phase == dev.pgbackfill.migrate.Phase.EXPAND && createdByPending.contains(key)
+                && catalog.table(key).isEmpty());
     }
 
     /** Known partitioned (by a revision's PARTITION BY, or the catalog), known not, or empty when unknown. */

@@ -137,8 +137,8 @@ final class ScriptWriter {
 
     private void statement(SqlStep q) {
         if (q.partitioned() != null) {
-            comment("if " + q.partitioned().relation() + " is partitioned (PostgreSQL refuses this form there), pgbackfill runs instead:\n  "
-                    + q.partitioned().describe());
+            comment("if " + q.partitioned().relation() + " is partitioned, PostgreSQL refuses the statement below; run this instead (as "
+                    + "pgbackfill migrate up does, per partition):\n  " + q.partitioned().describe());
         }
         if (q.repair() != null) {
             comment("only when " + q.repair().condition() + ":\n  " + q.repair().sql() + ";");

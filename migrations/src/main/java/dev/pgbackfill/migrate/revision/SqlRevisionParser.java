@@ -113,7 +113,7 @@ public final class SqlRevisionParser {
             String key = m.group(1).toLowerCase();
             if (!KEYS.contains(key)) {
                 // "-- Author: ops" is a plain comment; "-- down_revison: 1" is a header with a typo, which must not pass silently
-                java.util.Optional<String> near = dev.pgbackfill.error.Suggestions.closest(key, KEYS);
+                java.util.Optional<String> near = nearHeader(key);
                 if (near.isEmpty()) {
                     return;
                 }
@@ -125,6 +125,25 @@ public final class SqlRevisionParser {
         } else if (!line.isEmpty() && !line.startsWith("--")) {
             throw bad(source, i + 1, "SQL before \"-- migrate:up\"; put the upgrade's statements after that line");
         }
+    }
+
+    /**
+     * The header an unknown {@code -- key:} line probably meant: one edit away (two for long keys), or a header's
+     * first word or prefix ({@code depends}, {@code down_rev}). Anything else ({@code Author}, {@code Decision},
+     * {@code Base}) is a plain comment.
+     */
+    public static java.util.Optional<String> nearHeader(String key) {
+        String k = key.replace('-', '_');
+        for (String header : KEYS) {
+            String h = header.replace('-', '_');
+            String firstWord = h.contains("_") ? h.substring(0, h.indexOf('_')) : null;
+            if (h.startsWith(k) && k.length() >= 4 || firstWord != null && (k.equals(firstWord) || k.startsWith(firstWord + "_"))) {
+                return java.util.Optional.of(header);
+            }
+        }
+        return dev.pgbackfill.error.Suggestions.closest(k, KEYS.stream().map(h -> h.replace('-', '_')).toList())
+                .filter(h -> dev.pgbackfill.error.Suggestions.distance(k, h) <= (k.length() >= 9 ? 2 : 1))
+                .map(h -> KEYS.contains(h) ? h : h.replace('_', '-'));
     }
 
     private static void checkSections(String source, int lines, int up, int down) {

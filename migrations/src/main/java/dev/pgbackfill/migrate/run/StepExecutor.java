@@ -116,9 +116,12 @@ final class StepExecutor {
 
     private void execute(Connection c, SqlStep step, Revision r, Phase phase) throws SQLException {
         long t0 = System.nanoTime();
+        PartitionedSteps partitioned = new PartitionedSteps(c, ctx.log());
+        boolean ranPartitioned = false;
         try {
             // before the repair: a partitioned parent's index stays INVALID until each partition's is attached
-            if (step.partitioned() == null || !new PartitionedSteps(c, ctx.log()).runIfApplies(step.partitioned())) {
+            ranPartitioned = step.partitioned() != null && partitioned.runIfApplies(step.partitioned());
+            if (!ranPartitioned) {
                 if (step.repair() != null) {
                     repair(c, step, r);
                 }
@@ -130,13 +133,16 @@ final class StepExecutor {
             if (SqlErrors.isLockTimeoutOrDeadlock(e)) {
                 throw e;
             }
+            String statement = partitioned.current() != null ? partitioned.current() + " (for a partitioned table, instead of " + step.sql() + ")"
+                    : step.sql();
             throw new MigrationFailedException("revision " + r.id() + " (" + step.origin() + ") failed"
                     + (phase == null ? " in its downgrade" : " in phase " + phase) + ": " + SqlErrors.firstLine(e.getMessage())
-                    + " [SQLSTATE " + e.getSQLState() + "]; statement: " + abbreviate(step.sql())
+                    + " [SQLSTATE " + e.getSQLState() + "]; statement: " + abbreviate(statement)
                     + "; the steps before it are recorded: fix the cause and run migrate again to continue", e);
         }
+        String done = ranPartitioned ? "partitioned form of: " + step.sql() : step.sql();
         ctx.log().accept(String.format(Locale.ROOT, "%s %-8s %s  (%.2f s)", r.id(), phase == null ? "down" : phase.label(),
-                abbreviate(step.sql()), (System.nanoTime() - t0) / 1e9));
+                abbreviate(done), (System.nanoTime() - t0) / 1e9));
     }
 
     /** Runs the step's repair first when its condition holds (drop the INVALID index a failed CONCURRENTLY build left). */
