@@ -27,7 +27,7 @@ class SkewedKeysTest {
 
     @BeforeAll
     static void start() {
-        cluster = new Cluster(db).withWorkers(3);
+        cluster = new Cluster(db).withThrottledWorkers(3); // the real throttle: the text case is paced by its rate
     }
 
     @AfterAll
