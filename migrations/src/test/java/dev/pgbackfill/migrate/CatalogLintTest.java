@@ -97,6 +97,17 @@ class CatalogLintTest {
     }
 
     @Test
+    void aNotValidNotNullConstraintOfPostgresql18ProvesNothing() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(catalog("lint").serverVersion() >= 180000, "NOT NULL ... NOT VALID exists from PostgreSQL 18");
+        db.exec("CREATE TABLE nn18 (id bigint PRIMARY KEY, a text, b text); INSERT INTO nn18 VALUES (1, 'x', 'y');"
+                + "ALTER TABLE nn18 ADD CONSTRAINT nn18_a NOT NULL a NOT VALID; ALTER TABLE nn18 ADD CONSTRAINT nn18_b NOT NULL b NOT VALID;"
+                + "ALTER TABLE nn18 VALIDATE CONSTRAINT nn18_b");
+
+        assertThat(check("ALTER TABLE nn18 ALTER COLUMN a SET NOT NULL")).extracting(Finding::rule).containsExactly(Rule.SET_NOT_NULL);
+        assertThat(check("ALTER TABLE nn18 ALTER COLUMN b SET NOT NULL")).isEmpty();
+    }
+
+    @Test
     void columnTypesComeFromTheCatalog() throws Exception {
         assertThat(check("ALTER TABLE big ALTER COLUMN code TYPE text")).isEmpty();
         assertThat(check("ALTER TABLE big ALTER COLUMN n TYPE bigint")).extracting(Finding::why)

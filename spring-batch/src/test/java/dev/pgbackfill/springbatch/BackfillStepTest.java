@@ -1,9 +1,9 @@
 package dev.pgbackfill.springbatch;
 
-import dev.pgbackfill.client.BackfillOperations;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.pgbackfill.client.BackfillOperations;
 import dev.pgbackfill.chunk.ChunkTopic;
 import dev.pgbackfill.coordinator.control.Coordinator;
 import dev.pgbackfill.coordinator.control.CoordinatorSettings;
