@@ -26,6 +26,32 @@ public class PgbackfillProperties {
     private final Kafka kafka = new Kafka();
     private final Worker worker = new Worker();
     private final Coordinator coordinator = new Coordinator();
+    private final BatchHistory batchHistory = new BatchHistory();
+
+    /** pgbackfill's jobs as Spring Batch job instances and executions in the application's JobRepository. */
+    public static class BatchHistory {
+        /** Record them (needs pgbackfill-spring-batch and a JobRepository bean). */
+        private boolean enabled;
+
+        /** How often pgbackfill's tables are compared with the repository. */
+        private Duration interval = Duration.ofSeconds(2);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getInterval() {
+            return interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+    }
 
     /**
      * The database pgbackfill's own pool connects to. Unset: the application's (its JdbcConnectionDetails, a Hikari
@@ -229,5 +255,9 @@ public class PgbackfillProperties {
 
     public Coordinator getCoordinator() {
         return coordinator;
+    }
+
+    public BatchHistory getBatchHistory() {
+        return batchHistory;
     }
 }

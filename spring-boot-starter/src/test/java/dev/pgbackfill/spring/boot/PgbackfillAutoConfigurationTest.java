@@ -31,7 +31,7 @@ class PgbackfillAutoConfigurationTest {
 
     final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
             KafkaAutoConfiguration.class, PgbackfillAutoConfiguration.class, PgbackfillClientAutoConfiguration.class,
-            PgbackfillActuatorAutoConfiguration.class));
+            PgbackfillActuatorAutoConfiguration.class, PgbackfillBatchHistoryAutoConfiguration.class));
 
     ApplicationContextRunner withServices() {
         return runner.withPropertyValues("spring.datasource.url=" + db.url(), "spring.kafka.bootstrap-servers=" + TestKafka.bootstrap(),
@@ -100,6 +100,34 @@ class PgbackfillAutoConfigurationTest {
                     assertThat(context.getBean("pgbackfillCoordinator")).isInstanceOf(Coordinator.class);
                     assertThat(context.getBeansOfType(BackfillOperations.class)).containsOnlyKeys("ownOperations");
                 });
+    }
+
+    @Test
+    void pgbackfillsJobsGoToTheApplicationsJobRepositoryWhenAskedFor() {
+        ApplicationContextRunner engine = withServices().withPropertyValues("pgbackfill.coordinator.enabled=true").withUserConfiguration(BatchRepository.class);
+        engine.run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(dev.pgbackfill.springbatch.BatchHistory.class));
+        engine.withPropertyValues("pgbackfill.batch-history.enabled=true").run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(dev.pgbackfill.springbatch.BatchHistory.class)
+                    .hasSingleBean(dev.pgbackfill.springbatch.BackfillJobOperator.class);
+            assertThat(context.getBean(dev.pgbackfill.springbatch.BatchHistory.class).sync()).isGreaterThanOrEqualTo(0);
+        });
+    }
+
+    /** An application's Spring Batch repository, on its own DataSource (the application's). */
+    @Configuration(proxyBeanMethods = false)
+    static class BatchRepository {
+        @Bean
+        org.springframework.batch.core.repository.JobRepository jobRepository(DataSource dataSource) throws Exception {
+            var schema = new org.springframework.jdbc.datasource.init.ResourceDatabasePopulator(
+                    new org.springframework.core.io.ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"));
+            schema.setContinueOnError(true); // a second context finds the tables there
+            schema.execute(dataSource);
+            var factory = new org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean();
+            factory.setDataSource(dataSource);
+            factory.setTransactionManager(new org.springframework.jdbc.datasource.DataSourceTransactionManager(dataSource));
+            factory.afterPropertiesSet();
+            return factory.getObject();
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
