@@ -24,8 +24,11 @@ import tools.jackson.databind.JsonNode;
  */
 public final class CoordinatorClient {
     static {
-        // HttpURLConnection re-sends a POST once when a kept-alive connection fails: a launch must never run twice
-        System.setProperty("sun.net.http.retryPost", "false");
+        // HttpURLConnection re-sends a POST once when a kept-alive connection fails: a launch must never run twice. The
+        // setting is JVM-wide: an application that chose otherwise keeps its choice.
+        if (System.getProperty("sun.net.http.retryPost") == null) {
+            System.setProperty("sun.net.http.retryPost", "false");
+        }
     }
 
     private static final int CONNECT_TIMEOUT_MS = 5_000;

@@ -24,11 +24,24 @@ public final class ControlSchema {
     private ControlSchema() {
     }
 
+    private static void restore(Connection c, String lockTimeout) throws SQLException {
+        try (java.sql.PreparedStatement ps = c.prepareStatement("SELECT set_config('lock_timeout', ?, false)")) {
+            ps.setString(1, lockTimeout);
+            ps.execute();
+        }
+    }
+
     public static void install(DataSource dataSource) {
         try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
             c.setAutoCommit(true);
-            st.execute("SET lock_timeout = 0");
+            String lockTimeout;
+            try (java.sql.ResultSet rs = st.executeQuery("SHOW lock_timeout")) {
+                rs.next();
+                lockTimeout = rs.getString(1);
+            }
+            st.execute("SET lock_timeout = 0"); // wait as long as another installer takes
             st.execute("SELECT pg_advisory_lock(" + INSTALL_LOCK + ")");
+            restore(c, lockTimeout); // the connection goes back to the pool: its statements keep the pool's timeout
             try {
                 OfflineTables.moveAside(st);
                 Flyway.configure()

@@ -34,17 +34,33 @@ public final class BatchHistory implements AutoCloseable {
     public static final String JOB_PARAMETER = "pgbackfill.job";
     private static final Logger log = LoggerFactory.getLogger(BatchHistory.class);
     private static final String JOBS = "SELECT id, state, target_table, spec->>'set', updated_at FROM pgbackfill.job "
-            + "WHERE state <> 'PLANNING' AND (updated_at >= ? OR state IN ('RUNNING', 'PAUSED')) ORDER BY id";
+            + "WHERE state <> 'PLANNING' AND (updated_at >= ? OR state = 'RUNNING' OR id = ANY (?)) ORDER BY id";
+    /** pg_advisory_lock key of the sync: "pgbf-hst" in ASCII. */
+    private static final long LOCK_KEY = 0x706762662d687374L;
+    /** BATCH_JOB_INSTANCE.JOB_NAME and BATCH_JOB_EXECUTION_PARAMS.PARAMETER_VALUE hold 100 and 2500 characters. */
+    private static final int MAX_JOB_NAME = 100;
+    private static final int MAX_PARAMETER = 2500;
     private static final String EVENTS = "SELECT at, from_state, to_state, reason FROM pgbackfill.job_event WHERE job_id = ? AND kind = 'state' ORDER BY id";
 
     private final DataSource pgbackfill;
     private final JobRepository repository;
     private final ChunkSteps chunks;
     private Timestamp watermark = new Timestamp(0);
+    /** Jobs whose last execution was left STARTED (or whose recording failed): looked at again whatever their updated_at. */
+    private final java.util.Set<Long> open = new java.util.HashSet<>();
     private ScheduledExecutorService timer;
 
-    /** {@code pgbackfill}: a pool on the database that holds pgbackfill's control schema (read here, never written). */
+    /**
+     * {@code pgbackfill}: a pool on the database that holds pgbackfill's control schema (read here, never written).
+     * Refuses Spring Batch's in-memory {@code ResourcelessJobRepository}: it holds one job instance, which pgbackfill's
+     * jobs would overwrite.
+     */
     public BatchHistory(DataSource pgbackfill, JobRepository repository) {
+        if (repository instanceof org.springframework.batch.core.repository.support.ResourcelessJobRepository) {
+            throw new IllegalArgumentException("the JobRepository is Spring Batch's ResourcelessJobRepository, which keeps a single job instance "
+                    + "in memory: pgbackfill's jobs would overwrite the application's own. Configure a JDBC job repository "
+                    + "(@EnableJdbcJobRepository, or Boot's spring-boot-batch-jdbc), or turn pgbackfill.batch-history.enabled off");
+        }
         this.pgbackfill = pgbackfill;
         this.repository = repository;
         this.chunks = new ChunkSteps(repository);
@@ -63,27 +79,70 @@ public final class BatchHistory implements AutoCloseable {
         return this;
     }
 
-    /** Brings the repository up to date with pgbackfill's jobs; returns how many jobs were looked at. */
+    /**
+     * Brings the repository up to date with pgbackfill's jobs; returns how many jobs were looked at. One sync at a
+     * time across every application that records into the same repository (an advisory lock on pgbackfill's
+     * database), so two replicas never record one run twice; a sync that finds the lock taken does nothing.
+     */
     public synchronized int sync() throws SQLException {
-        Timestamp started = new Timestamp(System.currentTimeMillis() - 5_000); // clock skew and in-flight commits
-        int seen = 0;
-        try (Connection c = pgbackfill.getConnection(); PreparedStatement ps = c.prepareStatement(JOBS)) {
+        try (Connection c = pgbackfill.getConnection()) {
+            if (!lock(c, "pg_try_advisory_lock")) {
+                return 0;
+            }
+            try {
+                return syncLocked(c);
+            } finally {
+                lock(c, "pg_advisory_unlock");
+            }
+        }
+    }
+
+    private int syncLocked(Connection c) throws SQLException {
+        Timestamp started = dbNowLessAMinute(c); // the database's clock, with room for transitions still committing
+        List<long[]> ids = new ArrayList<>();
+        List<String[]> rows = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(JOBS)) {
             ps.setTimestamp(1, watermark);
-            List<long[]> ids = new ArrayList<>();
-            List<String[]> rows = new ArrayList<>();
+            ps.setArray(2, c.createArrayOf("bigint", open.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     ids.add(new long[] {rs.getLong(1)});
                     rows.add(new String[] {rs.getString(3), rs.getString(4)});
                 }
             }
-            for (int i = 0; i < ids.size(); i++) {
-                syncJob(c, ids.get(i)[0], rows.get(i)[0], rows.get(i)[1]);
-                seen++;
+        }
+        for (int i = 0; i < ids.size(); i++) {
+            long jobId = ids.get(i)[0];
+            try {
+                boolean stillOpen = syncJob(c, jobId, rows.get(i)[0], rows.get(i)[1]);
+                if (stillOpen) {
+                    open.add(jobId);
+                } else {
+                    open.remove(jobId);
+                }
+            } catch (RuntimeException e) {
+                open.add(jobId); // try it again next time; the other jobs go on
+                log.warn("recording pgbackfill job {} in Spring Batch's repository failed: {}", jobId, e.toString());
             }
         }
         watermark = started;
-        return seen;
+        return ids.size();
+    }
+
+    private static boolean lock(Connection c, String function) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + function + "(?)")) {
+            ps.setLong(1, LOCK_KEY);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static Timestamp dbNowLessAMinute(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT clock_timestamp() - interval '1 minute'"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getTimestamp(1);
+        }
     }
 
     /** The job instance of a pgbackfill job, or null when it has not been synced yet (or there is no such job). */
@@ -97,18 +156,21 @@ public final class BatchHistory implements AutoCloseable {
     }
 
     static String jobName(String table) {
-        return "pgbackfill:" + table;
+        String name = "pgbackfill:" + table;
+        return name.length() <= MAX_JOB_NAME ? name : name.substring(0, MAX_JOB_NAME - 9) + "~" + Integer.toHexString(name.hashCode());
     }
 
     private static JobParameters parameters(long jobId, String set) {
         JobParametersBuilder b = new JobParametersBuilder().addLong(JOB_PARAMETER, jobId, true);
-        return set == null ? b.toJobParameters() : b.addString("pgbackfill.set", set, false).toJobParameters();
+        String shown = set == null || set.length() <= MAX_PARAMETER ? set : set.substring(0, MAX_PARAMETER - 1) + "…";
+        return shown == null ? b.toJobParameters() : b.addString("pgbackfill.set", shown, false).toJobParameters();
     }
 
-    private void syncJob(Connection c, long jobId, String table, String set) throws SQLException {
+    /** Records one job; true when its latest execution is still STARTED (a run in progress). */
+    private boolean syncJob(Connection c, long jobId, String table, String set) throws SQLException {
         List<JobRuns.Run> runs = JobRuns.from(events(c, jobId));
         if (runs.isEmpty()) {
-            return;
+            return false;
         }
         JobParameters params = parameters(jobId, set);
         JobInstance instance = repository.getJobInstance(jobName(table), params);
@@ -119,21 +181,28 @@ public final class BatchHistory implements AutoCloseable {
         executions.sort(java.util.Comparator.comparingLong(JobExecution::getId));
         for (int i = 0; i < runs.size(); i++) {
             JobRuns.Run run = runs.get(i);
-            if (i == executions.size()) {
-                JobExecution e = repository.createJobExecution(instance, params, new ExecutionContext());
+            JobExecution e = executionOf(run, executions);
+            if (e == null) {
+                e = repository.createJobExecution(instance, params, new ExecutionContext());
                 e.setStartTime(run.start());
                 e.setStatus(org.springframework.batch.core.BatchStatus.STARTED);
                 repository.update(e);
                 executions.add(e);
             }
-            JobExecution e = executions.get(i);
-            if (i == runs.size() - 1 && e.getStatus() == org.springframework.batch.core.BatchStatus.STARTED) {
-                chunks.sync(c, jobId, e, executions, run);
+            if (e.getStatus() == org.springframework.batch.core.BatchStatus.STARTED) {
+                // the latest run records its chunks; an earlier one (a run this mirror missed the end of) closes what it left open
+                chunks.sync(c, jobId, e, executions, run, i == runs.size() - 1);
             }
             if (e.getStatus() != run.status()) {
                 end(e, run);
             }
         }
+        return runs.getLast().end() == null;
+    }
+
+    /** A run's execution, matched by its start time (so a run recorded twice, or out of order, is still found once). */
+    private static JobExecution executionOf(JobRuns.Run run, List<JobExecution> executions) {
+        return executions.stream().filter(e -> run.start().equals(e.getStartTime())).findFirst().orElse(null);
     }
 
     private void end(JobExecution e, JobRuns.Run run) {
@@ -160,10 +229,19 @@ public final class BatchHistory implements AutoCloseable {
         return t == null ? null : t.toLocalDateTime();
     }
 
+    /** Stops the timer and waits (up to 10 s) for a sync in progress, so it never outlives the pools it uses. */
     @Override
     public void close() {
         if (timer != null) {
-            timer.shutdownNow();
+            timer.shutdown();
+            try {
+                if (!timer.awaitTermination(10, TimeUnit.SECONDS)) {
+                    timer.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                timer.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -44,11 +44,11 @@ final class ChunkSteps {
      * Brings the chunk steps of {@code current} (the execution of {@code run}, the job's latest) up to date; when the
      * run has ended, the steps still open take its end.
      */
-    void sync(Connection c, long jobId, JobExecution current, List<JobExecution> executions, JobRuns.Run run) throws SQLException {
+    void sync(Connection c, long jobId, JobExecution current, List<JobExecution> executions, JobRuns.Run run, boolean latestRun) throws SQLException {
         Map<String, StepExecution> latest = new HashMap<>();
         Map<String, Long> recorded = new HashMap<>();
         for (JobExecution e : executions) {
-            for (StepExecution s : repository.getJobExecution(e.getId()).getStepExecutions()) {
+            for (StepExecution s : e.getStepExecutions()) { // loaded with the executions: no query per execution
                 latest.merge(s.getStepName(), s, (a, b) -> a.getId() > b.getId() ? a : b);
                 recorded.merge(s.getStepName(), s.getWriteCount(), Long::sum);
             }
@@ -58,7 +58,8 @@ final class ChunkSteps {
             StepExecution step = latest.get(name);
             boolean open = step != null && step.getStatus() == BatchStatus.STARTED && step.getJobExecutionId() == current.getId();
             boolean recordedDone = step != null && step.getStatus() == BatchStatus.COMPLETED && chunk.isFinished();
-            boolean taken = chunk.state().equals("RUNNING") && run.end() == null || chunk.isFinished();
+            // only the latest run takes chunks: an earlier run's unseen work is counted in the execution that sees it
+            boolean taken = latestRun && (chunk.state().equals("RUNNING") && run.end() == null || chunk.isFinished());
             if (!open && !recordedDone && taken) {
                 step = repository.createStepExecution(name, current);
                 step.setStartTime(chunk.started() != null ? chunk.started() : run.start());
@@ -71,10 +72,10 @@ final class ChunkSteps {
             }
             // the rows this execution did: the chunk's total less what its earlier step executions recorded
             long before = recorded.getOrDefault(name, 0L) - step.getWriteCount();
-            if (chunk.isFinished()) {
+            if (chunk.isFinished() && latestRun) {
                 close(step, BatchStatus.COMPLETED, chunk.rowsDone() - before, chunk.finishedAt() != null ? chunk.finishedAt() : run.end(),
                         chunk.stuckRows() > 0 ? new ExitStatus("COMPLETED", chunk.stuckRows() + " row(s) stuck (locked throughout)") : ExitStatus.COMPLETED);
-            } else if (run.end() != null) {
+            } else if (run.end() != null && !chunk.isFinished() || !latestRun) {
                 BatchStatus status = run.status() == BatchStatus.COMPLETED ? BatchStatus.STOPPED : run.status();
                 close(step, status, chunk.rowsDone() - before, run.end(), new ExitStatus(status.name(), "the job's run ended: " + run.endState()));
             }

@@ -9,7 +9,7 @@ import org.springframework.batch.core.BatchStatus;
  * The runs of a pgbackfill job, from its state events: a run starts each time the job becomes RUNNING (launched,
  * resumed) and ends when it leaves RUNNING. Each run is one Spring Batch job execution of the job's instance, so a
  * paused and resumed job shows as a STOPPED execution followed by a new one, as a stopped and restarted Spring Batch
- * job does. Pure: {@code JobRunsTest}.
+ * job does; cancelling a paused job abandons its stopped execution. Pure: {@code JobRunsTest}.
  */
 final class JobRuns {
     /** One state change of the job ({@code pgbackfill.job_event}, kind {@code state}). */
@@ -40,6 +40,10 @@ final class JobRuns {
             } else if ("RUNNING".equals(e.from()) && !"RUNNING".equals(e.to()) && start != null) {
                 runs.add(new Run(start, e.at(), e.to(), e.reason()));
                 start = null;
+            } else if ("CANCELLED".equals(e.to()) && start == null && !runs.isEmpty()) {
+                // cancelled while paused or failed: Spring Batch's abandon of a stopped execution
+                Run last = runs.removeLast();
+                runs.add(new Run(last.start(), last.end(), "CANCELLED", e.reason()));
             }
         }
         if (start != null) {

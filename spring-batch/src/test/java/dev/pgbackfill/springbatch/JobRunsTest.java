@@ -34,11 +34,13 @@ class JobRunsTest {
     }
 
     @Test
-    void aJobCancelledWhilePausedOrFailedAndResumedHasOnlyItsRuns() {
+    void aJobCancelledWhilePausedAbandonsItsStoppedRun() {
         List<JobRuns.Run> runs = JobRuns.from(List.of(e(0, "PLANNING", "RUNNING"), e(1, "RUNNING", "FAILED"), e(2, "FAILED", "RUNNING"),
                 e(3, "RUNNING", "PAUSED"), e(4, "PAUSED", "CANCELLED")));
 
-        assertThat(runs).extracting(JobRuns.Run::status).containsExactly(BatchStatus.FAILED, BatchStatus.STOPPED);
+        assertThat(runs).extracting(JobRuns.Run::status).as("the stopped run is abandoned by the cancel").containsExactly(BatchStatus.FAILED,
+                BatchStatus.ABANDONED);
         assertThat(runs.getFirst().reason()).isEqualTo("failed");
+        assertThat(runs.get(1).end()).isEqualTo(T.plusMinutes(3));
     }
 }

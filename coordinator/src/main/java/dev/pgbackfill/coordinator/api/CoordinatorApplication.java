@@ -68,6 +68,8 @@ public class CoordinatorApplication {
         // set explicitly: the API description is part of the product (springdoc warns on every start when left to its default)
         props.put("springdoc.api-docs.enabled", "true");
         props.put("springdoc.swagger-ui.enabled", "true");
+        // not classpath:/static/: an application that has this jar through the Spring Boot starter must not serve the dashboard
+        props.put("spring.web.resources.static-locations", "classpath:/pgbackfill-dashboard/");
         props.putAll(extra);
         return new SpringApplicationBuilder(CoordinatorApplication.class)
                 .properties(props)

@@ -26,6 +26,12 @@ public class ExampleApplication {
     @Bean
     ApplicationRunner backfillOnStartup(BackfillOperations backfills) {
         return args -> {
+            // every replica runs this on start: one job at a time on the table is enough (its predicate makes a rerun cheap)
+            var running = backfills.list().stream().filter(j -> j.table().endsWith("accounts") && !j.state().isTerminal()).findFirst();
+            if (running.isPresent()) {
+                log.info("backfill job {} on accounts is {} already: not launching another", running.get().id(), running.get().state());
+                return;
+            }
             long job = backfills.launch(BackfillSpec.on("accounts").set("email_lower = lower(email)").where("email_lower IS NULL").build(),
                     "example-app");
             log.info("launched backfill job {}: watch it with `pgbackfill status {}` or GET /actuator/pgbackfill/{}", job, job, job);

@@ -50,4 +50,11 @@ class ExampleApplicationTest {
         assertThat(job.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(db.queryLong("SELECT count(*) FROM accounts WHERE email_lower = lower(email)")).isEqualTo(50_000);
     }
+
+    @Test
+    void theApplicationDoesNotServePgbackfillsDashboard() {
+        // Boot serves classpath:/static/ of every jar: the coordinator's dashboard lives elsewhere, for its own API only
+        assertThat(getClass().getResource("/static/index.html")).isNull();
+        assertThat(getClass().getResource("/pgbackfill-dashboard/index.html")).isNotNull();
+    }
 }

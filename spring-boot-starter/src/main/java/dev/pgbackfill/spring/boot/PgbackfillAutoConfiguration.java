@@ -61,7 +61,7 @@ public class PgbackfillAutoConfiguration {
     @ConditionalOnMissingBean
     PgbackfillPool pgbackfillPool(PgbackfillProperties properties, BeanFactory beans, Environment env) {
         ConnectionSettings.Database db = ConnectionSettings.database(properties.getDatasource(), beans, env);
-        int size = properties.getDatasource().getPoolSize() > 0 ? properties.getDatasource().getPoolSize() : properties.getWorker().getThreads() + 4;
+        int size = properties.getDatasource().getPoolSize() > 0 ? properties.getDatasource().getPoolSize() : defaultPoolSize(properties);
         HikariDataSource pool = Database.open(new DbConfig(db.url(), db.username(), db.password(), properties.getLockTimeout(),
                 properties.getStatementTimeout()), size, "spring");
         try {
@@ -71,6 +71,20 @@ public class PgbackfillAutoConfiguration {
             pool.close();
             throw e;
         }
+    }
+
+    /**
+     * What the CLI gives each part: the worker its threads plus two (claims, heartbeats, the throttle), the coordinator
+     * eight (its LISTEN connection, the monitor, planning), one for the batch history and health checks.
+     */
+    static int defaultPoolSize(PgbackfillProperties p) {
+        return (p.getWorker().isEnabled() ? p.getWorker().getThreads() + 2 : 0) + (p.getCoordinator().isEnabled() ? 8 : 0) + 2;
+    }
+
+    /** Nothing else refers to the worker or the coordinator: with lazy initialization they would never start. */
+    @Bean
+    static org.springframework.boot.LazyInitializationExcludeFilter pgbackfillStartsEagerly() {
+        return org.springframework.boot.LazyInitializationExcludeFilter.forBeanTypes(Worker.class, Coordinator.class);
     }
 
     @Bean

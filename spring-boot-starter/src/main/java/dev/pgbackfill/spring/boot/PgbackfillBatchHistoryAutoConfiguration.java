@@ -19,7 +19,9 @@ import org.springframework.context.annotation.Bean;
         afterName = "org.springframework.boot.batch.autoconfigure.BatchAutoConfiguration")
 @ConditionalOnClass(name = {"dev.pgbackfill.springbatch.BatchHistory", "org.springframework.batch.core.repository.JobRepository"})
 @ConditionalOnBooleanProperty("pgbackfill.batch-history.enabled")
+@ConditionalOnBooleanProperty(name = "pgbackfill.enabled", matchIfMissing = true)
 public class PgbackfillBatchHistoryAutoConfiguration {
+
 
     @Bean(destroyMethod = "close")
     @ConditionalOnBean({PgbackfillPool.class, org.springframework.batch.core.repository.JobRepository.class})

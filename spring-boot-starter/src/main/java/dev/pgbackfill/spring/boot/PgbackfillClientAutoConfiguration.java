@@ -32,6 +32,10 @@ public class PgbackfillClientAutoConfiguration {
     @ConditionalOnMissingBean({BackfillOperations.class, Coordinator.class})
     @ConditionalOnProperty("pgbackfill.url")
     BackfillOperations pgbackfillRemoteOperations(PgbackfillProperties properties) {
+        if (properties.getToken() == null || properties.getToken().isBlank()) {
+            throw new dev.pgbackfill.error.InvalidInputException("pgbackfill.token", "pgbackfill.url is set but pgbackfill.token is not: "
+                    + "set it to an operator token of that coordinator (its pgbackfill.tokens.operator)");
+        }
         return BackfillOperations.over(properties.getUrl(), properties.getToken());
     }
 }

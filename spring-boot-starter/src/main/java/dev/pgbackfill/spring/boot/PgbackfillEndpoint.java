@@ -7,6 +7,7 @@ import dev.pgbackfill.worker.Worker;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -15,10 +16,11 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 /**
  * {@code /actuator/pgbackfill}: this application's part in the cluster and the jobs; {@code /actuator/pgbackfill/{id}}
  * one job; a POST to {@code /actuator/pgbackfill/{id}/pause|resume|cancel} acts on it (as actor {@code actuator}).
- * Like every Actuator endpoint it is reachable over HTTP only once exposed
- * ({@code management.endpoints.web.exposure.include}) — and its write operations only behind the application's security.
+ * Read-only unless {@code management.endpoint.pgbackfill.access=unrestricted}: Actuator adds no authentication, so
+ * turn the writes on only behind the application's security. Like every endpoint it is reachable over HTTP only once
+ * exposed ({@code management.endpoints.web.exposure.include}); the job list includes every job's spec.
  */
-@Endpoint(id = "pgbackfill")
+@Endpoint(id = "pgbackfill", defaultAccess = Access.READ_ONLY)
 public class PgbackfillEndpoint {
     private final @Nullable BackfillOperations operations;
     private final @Nullable Worker worker;

@@ -8,9 +8,10 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * {@code /actuator/health/pgbackfill}: DOWN when pgbackfill's pool cannot reach the database, or when the worker's
- * circuit breaker is open (its batches have stopped until the database recovers). Details: the worker's id, chunks
- * done and circuit state, and whether the coordinator runs here.
+ * {@code /actuator/health/pgbackfill}: DOWN when pgbackfill's pool cannot reach the database. The worker's circuit
+ * breaker is a detail, not a status: it opens on failing chunks of any cause and only closes when the next chunk
+ * request arrives, so an application must not be reported DOWN (and restarted by its orchestrator) for it. Details:
+ * the worker's id, chunks done and circuit state, and whether the coordinator runs here.
  */
 public class PgbackfillHealthIndicator extends AbstractHealthIndicator {
     private final PgbackfillPool pool;
@@ -37,7 +38,7 @@ public class PgbackfillHealthIndicator extends AbstractHealthIndicator {
             CircuitBreaker.State circuit = worker.circuitState();
             builder.withDetail("worker", worker.id()).withDetail("chunksDone", worker.chunksDone()).withDetail("circuit", circuit.name());
             if (circuit == CircuitBreaker.State.OPEN) {
-                builder.down().withDetail("reason", "the worker's circuit breaker is open: the database keeps failing, batches wait for it");
+                builder.withDetail("reason", "the worker's circuit breaker is open: its recent chunks failed; it takes chunks again after a pause");
             }
         }
     }

@@ -68,7 +68,7 @@ public class PgbackfillProperties {
         /** Database password. */
         private String password;
 
-        /** Connections of pgbackfill's pool; 0 means the worker's threads plus four. */
+        /** Connections of pgbackfill's pool; 0: the worker's threads plus two, eight for the coordinator, two more. */
         private int poolSize;
 
         public String getUrl() {

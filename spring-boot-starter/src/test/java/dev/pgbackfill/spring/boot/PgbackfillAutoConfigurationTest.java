@@ -58,6 +58,28 @@ class PgbackfillAutoConfigurationTest {
     }
 
     @Test
+    void aUrlWithoutATokenIsRefusedNamingTheProperty() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PgbackfillClientAutoConfiguration.class))
+                .withPropertyValues("pgbackfill.url=http://coordinator:8080").run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("pgbackfill.url is set but pgbackfill.token is not"));
+    }
+
+    @Test
+    void theHealthIndicatorCanBeTurnedOffLikeBootsOwn() {
+        withServices().withPropertyValues("pgbackfill.coordinator.enabled=true", "management.health.pgbackfill.enabled=false").run(context ->
+                assertThat(context).hasNotFailed().hasSingleBean(PgbackfillPool.class).doesNotHaveBean(PgbackfillHealthIndicator.class));
+    }
+
+    @Test
+    void batchHistoryRefusesSpringBatchsInMemoryRepositoryWhichHoldsOneJobInstance() {
+        withServices().withPropertyValues("pgbackfill.coordinator.enabled=true", "pgbackfill.batch-history.enabled=true")
+                .withBean(org.springframework.batch.core.repository.JobRepository.class,
+                        org.springframework.batch.core.repository.support.ResourcelessJobRepository::new)
+                .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("ResourcelessJobRepository, which keeps a single "
+                        + "job instance in memory"));
+    }
+
+    @Test
     void aWorkerWithoutKafkaRefusesToStartNamingThePropertyToSet() {
         // an application without Spring Kafka (with it, spring.kafka.bootstrap-servers defaults to localhost:9092); the
         // in-JVM test broker publishes itself as a system property, blanked here
