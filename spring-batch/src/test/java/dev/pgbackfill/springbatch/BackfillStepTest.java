@@ -4,21 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.pgbackfill.client.BackfillOperations;
-import dev.pgbackfill.chunk.ChunkTopic;
 import dev.pgbackfill.coordinator.control.Coordinator;
-import dev.pgbackfill.coordinator.control.CoordinatorSettings;
-import dev.pgbackfill.coordinator.publish.ChunkPublisher;
-import dev.pgbackfill.db.ControlSchema;
-import dev.pgbackfill.db.Database;
-import dev.pgbackfill.db.DbConfig;
 import dev.pgbackfill.job.JobState;
 import dev.pgbackfill.spec.BackfillSpec;
 import dev.pgbackfill.testkit.TestDatabase;
-import dev.pgbackfill.testkit.TestKafka;
 import dev.pgbackfill.throttle.ThrottleSettings;
-import dev.pgbackfill.worker.Worker;
-import dev.pgbackfill.worker.WorkerSettings;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -34,14 +24,11 @@ import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.launch.support.TaskExecutorJobOperator;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 /**
  * A Spring Batch job of three steps (a tasklet, a BackfillStep, a tasklet) on real PostgreSQL and Kafka, with
@@ -53,10 +40,9 @@ class BackfillStepTest {
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
+    private Engine engine;
     private HikariDataSource pool;
-    private ChunkPublisher publisher;
     private Coordinator coordinator;
-    private Worker worker;
     private JobRepository repository;
     private TaskExecutorJobOperator operator;
     private final AtomicInteger before = new AtomicInteger();
@@ -66,33 +52,10 @@ class BackfillStepTest {
 
     @BeforeEach
     void cluster() throws Exception {
-        db.exec("DROP TABLE IF EXISTS accounts, audit_log; DROP SCHEMA IF EXISTS pgbackfill CASCADE");
-        db.exec("CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, email_lower text)");
-        db.exec("INSERT INTO accounts SELECT g, 'User' || g || '@Example.COM' FROM generate_series(1, " + ROWS + ") g");
-        db.exec("CREATE TABLE audit_log (id bigint NOT NULL)");
-        db.exec("CREATE OR REPLACE FUNCTION audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit_log VALUES (NEW.id); RETURN NEW; END $$");
-        db.exec("CREATE TRIGGER audit AFTER UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION audit()");
-        pool = Database.open(DbConfig.of(db.url(), null, null), 8, "test");
-        ControlSchema.install(pool);
-        ChunkTopic topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("chunks"), 4, TestKafka.unique("workers"));
-        topic.ensureExists();
-        publisher = new ChunkPublisher(topic);
-        coordinator = new Coordinator(pool, publisher, new CoordinatorSettings(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(500), 10));
-        coordinator.start();
-        worker = new Worker(pool, topic, WorkerSettings.defaults(2), new SimpleMeterRegistry()).start();
-        springBatch();
-    }
-
-    private void springBatch() throws Exception {
-        ResourceDatabasePopulator schema = new ResourceDatabasePopulator(new ClassPathResource("org/springframework/batch/core/schema-drop-postgresql.sql"),
-                new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"));
-        schema.setContinueOnError(true); // the drop script's first run finds nothing to drop
-        schema.execute(pool);
-        JdbcJobRepositoryFactoryBean factory = new JdbcJobRepositoryFactoryBean();
-        factory.setDataSource(pool);
-        factory.setTransactionManager(new DataSourceTransactionManager(pool));
-        factory.afterPropertiesSet();
-        repository = factory.getObject();
+        engine = Engine.start(db, ROWS);
+        pool = engine.pool;
+        coordinator = engine.coordinator;
+        repository = engine.repository;
         operator = new TaskExecutorJobOperator();
         operator.setJobRepository(repository);
         operator.setTaskExecutor(run -> Thread.ofPlatform().name("batch-", 1).start(() -> {
@@ -106,10 +69,7 @@ class BackfillStepTest {
 
     @AfterEach
     void close() {
-        worker.close();
-        coordinator.close();
-        publisher.close();
-        pool.close();
+        engine.close();
     }
 
     private Job job(ThrottleSettings throttle) throws Exception {

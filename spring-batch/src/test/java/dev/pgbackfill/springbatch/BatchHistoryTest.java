@@ -2,24 +2,11 @@ package dev.pgbackfill.springbatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.zaxxer.hikari.HikariDataSource;
-import dev.pgbackfill.chunk.ChunkTopic;
 import dev.pgbackfill.coordinator.control.Coordinator;
-import dev.pgbackfill.coordinator.control.CoordinatorSettings;
-import dev.pgbackfill.coordinator.publish.ChunkPublisher;
-import dev.pgbackfill.db.ControlSchema;
-import dev.pgbackfill.db.Database;
-import dev.pgbackfill.db.DbConfig;
 import dev.pgbackfill.job.JobState;
 import dev.pgbackfill.spec.BackfillSpec;
 import dev.pgbackfill.testkit.TestDatabase;
-import dev.pgbackfill.testkit.TestKafka;
 import dev.pgbackfill.throttle.ThrottleSettings;
-import dev.pgbackfill.worker.Worker;
-import dev.pgbackfill.worker.WorkerSettings;
-import dev.pgbackfill.worker.throttle.ThrottleController;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -34,11 +21,7 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.JobInstance;
 import org.springframework.batch.core.repository.JobRepository;
-import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.core.io.ClassPathResource;
-import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 
 /**
  * pgbackfill's own jobs in Spring Batch's JDBC repository, on real PostgreSQL and Kafka: a job stopped and restarted
@@ -51,48 +34,23 @@ class BatchHistoryTest {
     @RegisterExtension
     static final TestDatabase db = new TestDatabase();
 
-    private HikariDataSource pool;
-    private ChunkPublisher publisher;
+    private Engine engine;
     private Coordinator coordinator;
-    private Worker worker;
     private JobRepository repository;
     private BatchHistory history;
 
     @BeforeEach
     void cluster() throws Exception {
-        db.exec("DROP TABLE IF EXISTS accounts, audit_log; DROP SCHEMA IF EXISTS pgbackfill CASCADE");
-        db.exec("CREATE TABLE accounts (id bigint PRIMARY KEY, email text NOT NULL, email_lower text)");
-        db.exec("INSERT INTO accounts SELECT g, 'User' || g || '@Example.COM' FROM generate_series(1, " + ROWS + ") g");
-        db.exec("CREATE TABLE audit_log (id bigint NOT NULL)");
-        db.exec("CREATE OR REPLACE FUNCTION audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit_log VALUES (NEW.id); RETURN NEW; END $$");
-        db.exec("CREATE TRIGGER audit AFTER UPDATE ON accounts FOR EACH ROW EXECUTE FUNCTION audit()");
-        pool = Database.open(DbConfig.of(db.url(), null, null), 8, "test");
-        ControlSchema.install(pool);
-        ChunkTopic topic = new ChunkTopic(TestKafka.bootstrap(), TestKafka.unique("chunks"), 4, TestKafka.unique("workers"));
-        topic.ensureExists();
-        publisher = new ChunkPublisher(topic);
-        coordinator = new Coordinator(pool, publisher, new CoordinatorSettings(Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofMillis(500), 10));
-        coordinator.start();
-        worker = new Worker(pool, topic, WorkerSettings.defaults(2), new ThrottleController(pool, Clock.systemUTC(), new SimpleMeterRegistry())).start();
-        ResourceDatabasePopulator schema = new ResourceDatabasePopulator(new ClassPathResource("org/springframework/batch/core/schema-drop-postgresql.sql"),
-                new ClassPathResource("org/springframework/batch/core/schema-postgresql.sql"));
-        schema.setContinueOnError(true);
-        schema.execute(pool);
-        JdbcJobRepositoryFactoryBean factory = new JdbcJobRepositoryFactoryBean();
-        factory.setDataSource(pool);
-        factory.setTransactionManager(new DataSourceTransactionManager(pool));
-        factory.afterPropertiesSet();
-        repository = factory.getObject();
-        history = new BatchHistory(pool, repository);
+        engine = Engine.start(db, ROWS);
+        coordinator = engine.coordinator;
+        repository = engine.repository;
+        history = new BatchHistory(engine.pool, repository);
     }
 
     @AfterEach
     void close() {
         history.close();
-        worker.close();
-        coordinator.close();
-        publisher.close();
-        pool.close();
+        engine.close();
     }
 
     @Test
