@@ -38,6 +38,7 @@ class CatalogLintTest {
                 INSERT INTO small SELECT g, 'c' FROM generate_series(1, 100) g;
                 CREATE TABLE parts (id bigint, user_id bigint, at date) PARTITION BY RANGE (at);
                 CREATE TABLE parts_2026 PARTITION OF parts FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+                CREATE INDEX parts_at ON parts (at);
                 CREATE FUNCTION app_region() RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT 'eu' $$;
                 CREATE FUNCTION app_token() RETURNS text LANGUAGE sql VOLATILE AS $$ SELECT md5(random()::text) $$;
                 ANALYZE big; ANALYZE small""");
@@ -126,6 +127,8 @@ class CatalogLintTest {
     @Test
     void aPartitionedTableInTheDatabaseGetsThePartitionRules() throws Exception {
         assertThat(check("NT:CREATE INDEX CONCURRENTLY parts_at ON parts (at)")).extracting(Finding::rule).containsExactly(Rule.CONCURRENTLY_ON_PARTITIONED);
+        assertThat(check("NT:DROP INDEX CONCURRENTLY parts_at")).extracting(Finding::rule).containsExactly(Rule.CONCURRENTLY_ON_PARTITIONED);
+        assertThat(check("DROP INDEX parts_at")).as("the only form PostgreSQL accepts for a partitioned index").isEmpty();
         List<Finding> fk = check("ALTER TABLE parts ADD CONSTRAINT parts_user FOREIGN KEY (user_id) REFERENCES big (id) NOT VALID");
         if (catalog("lint").serverVersion() >= 180000) {
             assertThat(fk).as("PostgreSQL 18 accepts NOT VALID on a partitioned table").isEmpty();

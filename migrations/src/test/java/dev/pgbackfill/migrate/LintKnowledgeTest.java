@@ -92,6 +92,17 @@ class LintKnowledgeTest {
     }
 
     @Test
+    void aPartitionedIndexIsDroppedWithoutConcurrentlyTheOnlyFormPostgresqlAccepts() {
+        String index = "CREATE INDEX events_at ON ONLY events (at)";
+
+        Finding concurrent = lint(PARTITIONED, index, "NT:DROP INDEX CONCURRENTLY events_at").get(0);
+        assertThat(concurrent.rule()).isEqualTo(Rule.CONCURRENTLY_ON_PARTITIONED);
+        assertThat(concurrent.why()).startsWith("PostgreSQL refuses DROP INDEX CONCURRENTLY of a partitioned index");
+        assertThat(lint(PARTITIONED, index, "DROP INDEX events_at")).isEmpty();
+        assertThat(lint("DROP INDEX plain_idx")).extracting(Finding::rule).containsExactly(Rule.DROP_INDEX_NOT_CONCURRENT);
+    }
+
+    @Test
     void aForeignKeyOnAPartitionedTableIsValidatedPartitionByPartition() {
         assertThat(lint(PARTITIONED, "ALTER TABLE events ADD CONSTRAINT events_user FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID"))
                 .extracting(Finding::rule).containsExactly(Rule.NOT_VALID_ON_PARTITIONED);

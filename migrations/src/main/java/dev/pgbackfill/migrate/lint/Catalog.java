@@ -14,9 +14,11 @@ import java.util.Set;
  * @param tables             by {@code schema.table}, and by bare name for the schemas on the search path
  * @param functionVolatility by lower-case name (bare and schema-qualified): {@code i}mmutable, {@code s}table, {@code v}olatile
  * @param applied            revisions of the scope that have run to their end (their effects are in {@code tables})
+ * @param partitionedIndexes indexes of partitioned tables (PostgreSQL cannot drop them CONCURRENTLY), keyed as tables
  */
-public record Catalog(int serverVersion, Map<String, Table> tables, Map<String, Character> functionVolatility, Set<String> applied) {
-    public static final Catalog NONE = new Catalog(0, Map.of(), Map.of(), Set.of());
+public record Catalog(int serverVersion, Map<String, Table> tables, Map<String, Character> functionVolatility, Set<String> applied,
+                      Set<String> partitionedIndexes) {
+    public static final Catalog NONE = new Catalog(0, Map.of(), Map.of(), Set.of(), Set.of());
 
     /**
      * @param rows     the planner's estimate ({@code reltuples}; -1 when never analysed)

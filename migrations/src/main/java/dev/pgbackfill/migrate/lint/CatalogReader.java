@@ -68,7 +68,7 @@ public final class CatalogReader {
                     out.put(t.name, table);
                 }
             }
-            return new Catalog(serverVersion(st), Map.copyOf(out), functions(st), applied(c, scope));
+            return new Catalog(serverVersion(st), Map.copyOf(out), functions(st), applied(c, scope), partitionedIndexes(st));
         } finally {
             c.rollback();
             c.setAutoCommit(autoCommit);
@@ -140,6 +140,21 @@ public final class CatalogReader {
                 }
             }
         }
+    }
+
+    /** Partitioned indexes by {@code schema.name}, and by bare name for the schemas on the search path. */
+    private static Set<String> partitionedIndexes(Statement st) throws SQLException {
+        Set<String> out = new HashSet<>();
+        try (ResultSet rs = st.executeQuery("SELECT n.nspname, c.relname, n.nspname = ANY (current_schemas(false)) FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'I'")) {
+            while (rs.next()) {
+                out.add(rs.getString(1) + "." + rs.getString(2));
+                if (rs.getBoolean(3)) {
+                    out.add(rs.getString(2));
+                }
+            }
+        }
+        return Set.copyOf(out);
     }
 
     /** By bare and qualified name; an overloaded name takes its most volatile variant. */

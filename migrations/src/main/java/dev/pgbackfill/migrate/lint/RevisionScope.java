@@ -19,7 +19,8 @@ final class RevisionScope {
     private static final String NAME = LintText.NAME;
     private static final Pattern CREATE_TABLE = Pattern.compile("^CREATE\\s+(?:UNLOGGED\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?" + NAME, FLAGS);
     private static final Pattern PARTITION_BY = Pattern.compile("\\)\\s*PARTITION\\s+BY\\b[^()]*\\([^;]*$", FLAGS);
-    private static final Pattern CREATE_INDEX = Pattern.compile("^CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+(CONCURRENTLY\\s+)?.*?\\bON\\s+(ONLY\\s+)?" + NAME, FLAGS);
+    private static final Pattern CREATE_INDEX = Pattern.compile("^CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+(CONCURRENTLY\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?"
+            + "(?:" + NAME + "\\s+)?ON\\s+(ONLY\\s+)?" + NAME, FLAGS);
     private static final Pattern ALTER_TABLE = Pattern.compile("^ALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?" + NAME + "\\s+(.*)$", FLAGS);
     private static final Pattern DATA_CHANGE = Pattern.compile("^(?:UPDATE|DELETE\\s+FROM)\\s+(?:ONLY\\s+)?" + NAME, FLAGS);
     private static final Pattern DROP_TABLE = Pattern.compile("^DROP\\s+TABLE\\b", FLAGS);
@@ -103,7 +104,10 @@ final class RevisionScope {
         }
         m = CREATE_INDEX.matcher(s);
         if (m.find()) {
-            createIndex(m.group(1) != null, m.group(2) != null, m.group(3), statement, report);
+            createIndex(m.group(1) != null, m.group(3) != null, m.group(4), statement, report);
+            if (m.group(2) != null && schema.partitioned(m.group(4)).orElse(false)) {
+                schema.partitionedIndex(m.group(2));
+            }
         }
         if (!downgrade && DROP_TABLE.matcher(s).find()) {
             report.add(Rule.DROP_WITHOUT_BACKUP, statement);
@@ -147,7 +151,7 @@ final class RevisionScope {
 
     /** The rules a statement breaks by what it is, whatever table it names. */
     private void wholeStatement(String s, String statement, Report report) {
-        StatementRules.check(s, revision.transactional(), schema::isNew).forEach(hit -> report.add(hit.rule(), statement, null, hit.why(), hit.safeForm()));
+        StatementRules.check(s, revision.transactional(), schema::isNew, schema::isPartitionedIndex).forEach(hit -> report.add(hit.rule(), statement, null, hit.why(), hit.safeForm()));
         if (!downgrade) {
             StyleRules.check(s).forEach(rule -> report.add(rule, statement));
         }

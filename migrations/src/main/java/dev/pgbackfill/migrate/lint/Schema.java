@@ -22,6 +22,7 @@ final class Schema {
     private final Set<String> createdHere = new HashSet<>();
     private final Set<String> createdByPending = new HashSet<>();
     private final Set<String> partitioned = new HashSet<>();
+    private final Set<String> partitionedIndexes = new HashSet<>(); // indexes the revisions built on partitioned tables
     private final Map<String, String> columnTypes = new HashMap<>();        // table.column → type, as the revisions leave it
     private final Map<String, String> notNullChecks = new HashMap<>();      // constraint → table.column
     private final Set<String> provenNotNull = new HashSet<>();
@@ -71,6 +72,15 @@ final class Schema {
             return Optional.of(true);
         }
         return facts(table).map(Catalog.Table::partitioned);
+    }
+
+    void partitionedIndex(String index) {
+        partitionedIndexes.add(key(index));
+    }
+
+    /** An index of a partitioned table: built so by a revision read so far, or so in the database. */
+    boolean isPartitionedIndex(String index) {
+        return partitionedIndexes.contains(key(index)) || pending && catalog.partitionedIndexes().contains(key(index));
     }
 
     /** The catalog's facts about a table, for a revision still to run. */

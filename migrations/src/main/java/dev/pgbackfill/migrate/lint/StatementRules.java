@@ -14,7 +14,10 @@ import java.util.regex.Pattern;
 final class StatementRules {
     private static final int FLAGS = Pattern.CASE_INSENSITIVE | Pattern.DOTALL;
     static final String NAME = LintText.NAME;
-    private static final Pattern DROP_INDEX = Pattern.compile("^DROP\\s+INDEX\\s+(?!CONCURRENTLY\\b)", FLAGS);
+    private static final Pattern DROP_INDEX = Pattern.compile("^DROP\\s+INDEX\\s+(CONCURRENTLY\\s+)?(?:IF\\s+EXISTS\\s+)?" + NAME, FLAGS);
+    static final String PARTITIONED_DROP_WHY = "PostgreSQL refuses DROP INDEX CONCURRENTLY of a partitioned index: the revision would fail";
+    static final String PARTITIONED_DROP_SAFE = "DROP INDEX without CONCURRENTLY, in a revision of its own: the only form for a partitioned index; "
+            + "its ACCESS EXCLUSIVE lock on the table and its partitions lasts as long as the catalog change";
     private static final Pattern REINDEX = Pattern.compile("^REINDEX\\b(?!.*\\bCONCURRENTLY\\b)", FLAGS);
     private static final Pattern DETACH = Pattern.compile("^ALTER\\s+TABLE\\b.*\\bDETACH\\s+PARTITION\\b(?!.*\\b(?:CONCURRENTLY|FINALIZE)\\b)", FLAGS);
     private static final Pattern VACUUM_FULL = Pattern.compile("^VACUUM\\s*(?:\\([^)]*\\bFULL\\b[^)]*\\)|\\bFULL\\b)", FLAGS);
@@ -53,9 +56,19 @@ final class StatementRules {
         }
     }
 
-    static List<Hit> check(String masked, boolean transactional, Predicate<String> isNew) {
+    static List<Hit> check(String masked, boolean transactional, Predicate<String> isNew, Predicate<String> isPartitionedIndex) {
         List<Hit> out = new ArrayList<>();
         renames(masked, out);
+        Matcher drop = DROP_INDEX.matcher(masked);
+        if (drop.find()) {
+            if (!isPartitionedIndex.test(drop.group(2))) {
+                if (drop.group(1) == null) {
+                    out.add(new Hit(Rule.DROP_INDEX_NOT_CONCURRENT));
+                }
+            } else if (drop.group(1) != null) {
+                out.add(new Hit(Rule.CONCURRENTLY_ON_PARTITIONED, PARTITIONED_DROP_WHY, PARTITIONED_DROP_SAFE));
+            }
+        }
         if (DOMAIN_CHECK.matcher(masked).find()) {
             out.add(new Hit(Rule.CONSTRAINT_NOT_VALID, DOMAIN_WHY, DOMAIN_SAFE));
         }
@@ -81,9 +94,6 @@ final class StatementRules {
 
     private static List<Rule> byKind(String masked, boolean transactional, Predicate<String> isNew) {
         List<Rule> out = new ArrayList<>();
-        if (DROP_INDEX.matcher(masked).find()) {
-            out.add(Rule.DROP_INDEX_NOT_CONCURRENT);
-        }
         if (REINDEX.matcher(masked).find()) {
             out.add(Rule.REINDEX_NOT_CONCURRENT);
         }
