@@ -33,6 +33,20 @@ public interface BackfillOperations {
     ThrottleSettings throttle(long jobId, ThrottleSettings change, boolean clear, String actor);
 
     /**
+     * Waits until the job has ended (SUCCEEDED, FAILED or CANCELLED) or {@code timeout} has passed, polling its status
+     * every 200 ms; returns the last status read, ended or not.
+     */
+    default JobStatus awaitEnd(long jobId, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JobStatus s = status(jobId);
+        while (!s.state().isTerminal() && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            s = status(jobId);
+        }
+        return s;
+    }
+
+    /**
      * A coordinator reached over its REST API at {@code url} with an operator {@code token}. The coordinator records
      * the token's name as the actor (the {@code actor} arguments are not sent); {@code pause}, {@code resume} and
      * {@code cancel} answer whether the job is now in that state.

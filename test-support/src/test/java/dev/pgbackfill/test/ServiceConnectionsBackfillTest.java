@@ -41,11 +41,7 @@ class ServiceConnectionsBackfillTest {
         jdbc.execute("INSERT INTO accounts SELECT g, 'User' || g || '@Example.COM' FROM generate_series(1, 5000) g");
 
         long id = backfills.launch(BackfillSpec.on("accounts").set("email_lower = lower(email)").build(), "test");
-        JobStatus s = backfills.status(id);
-        for (int i = 0; i < 600 && !s.state().isTerminal(); i++) {
-            Thread.sleep(100);
-            s = backfills.status(id);
-        }
+        JobStatus s = backfills.awaitEnd(id, java.time.Duration.ofSeconds(60));
 
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM accounts WHERE email_lower = lower(email)", Long.class)).isEqualTo(5000);

@@ -76,7 +76,7 @@ class StarterEndToEndTest {
     void aBackfillLaunchedFromTheApplicationChangesEveryRowOnceAndReportsToItsRegistry() throws Exception {
         long id = backfills.launch(BackfillSpec.on("accounts").set("email_lower = lower(email)").where("email_lower IS NULL").build(), "e2e");
 
-        JobStatus done = awaitEnd(id, Duration.ofSeconds(90));
+        JobStatus done = backfills.awaitEnd(id, Duration.ofSeconds(90));
 
         assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(db.queryLong("SELECT count(*) FROM accounts WHERE email_lower = lower(email)")).isEqualTo(ROWS);
@@ -87,15 +87,5 @@ class StarterEndToEndTest {
         assertThat(((HikariDataSource) applicationDataSource).getJdbcUrl()).isEqualTo(pool.dataSource().getJdbcUrl());
         assertThat(endpoint.job(id).state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(((Map<?, ?>) endpoint.summary().get("worker")).keySet()).extracting(Object::toString).containsExactlyInAnyOrder("id", "chunksDone", "circuit");
-    }
-
-    private JobStatus awaitEnd(long id, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JobStatus s = backfills.status(id);
-        while (!s.state().isTerminal() && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            s = backfills.status(id);
-        }
-        return s;
     }
 }
