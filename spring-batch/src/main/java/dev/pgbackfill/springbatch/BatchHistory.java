@@ -59,7 +59,7 @@ public final class BatchHistory implements AutoCloseable {
         if (repository instanceof org.springframework.batch.core.repository.support.ResourcelessJobRepository) {
             throw new IllegalArgumentException("the JobRepository is Spring Batch's ResourcelessJobRepository, which keeps a single job instance "
                     + "in memory: pgbackfill's jobs would overwrite the application's own. Configure a JDBC job repository "
-                    + "(@EnableJdbcJobRepository, or Boot's spring-boot-batch-jdbc), or turn pgbackfill.batch-history.enabled off");
+                    + "(@EnableJdbcJobRepository, or spring-boot-starter-batch-jdbc in a Boot application), or turn pgbackfill.batch-history.enabled off");
         }
         this.pgbackfill = pgbackfill;
         this.repository = repository;
