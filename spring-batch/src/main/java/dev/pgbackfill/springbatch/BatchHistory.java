@@ -97,24 +97,26 @@ public final class BatchHistory implements AutoCloseable {
         }
     }
 
+    /** A pgbackfill job as the sync reads it: its id, target table and SET expressions. */
+    private record JobRow(long id, String table, String set) {
+    }
+
     private int syncLocked(Connection c) throws SQLException {
         Timestamp started = dbNowLessAMinute(c); // the database's clock, with room for transitions still committing
-        List<long[]> ids = new ArrayList<>();
-        List<String[]> rows = new ArrayList<>();
+        List<JobRow> jobs = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(JOBS)) {
             ps.setTimestamp(1, watermark);
             ps.setArray(2, c.createArrayOf("bigint", open.toArray()));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(new long[] {rs.getLong(1)});
-                    rows.add(new String[] {rs.getString(3), rs.getString(4)});
+                    jobs.add(new JobRow(rs.getLong(1), rs.getString(3), rs.getString(4)));
                 }
             }
         }
-        for (int i = 0; i < ids.size(); i++) {
-            long jobId = ids.get(i)[0];
+        for (JobRow job : jobs) {
+            long jobId = job.id();
             try {
-                boolean stillOpen = syncJob(c, jobId, rows.get(i)[0], rows.get(i)[1]);
+                boolean stillOpen = syncJob(c, jobId, job.table(), job.set());
                 if (stillOpen) {
                     open.add(jobId);
                 } else {
@@ -126,7 +128,7 @@ public final class BatchHistory implements AutoCloseable {
             }
         }
         watermark = started;
-        return ids.size();
+        return jobs.size();
     }
 
     private static boolean lock(Connection c, String function) throws SQLException {
