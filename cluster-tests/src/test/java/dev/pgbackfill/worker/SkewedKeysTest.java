@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Scale-out on keys real tables have: where the plan cannot follow the data (a never-analysed table with one outlier
- * id, so min/max arithmetic puts every row in the first chunk), the coordinator splits the running chunk for the
- * idle worker threads. Every row changes exactly once, and the chunks still cover the key space with no gap and no
- * overlap. Three workers of one thread each.
+ * Scale-out on keys real tables have. A never-analysed table with one outlier id (where min/max arithmetic alone puts
+ * every row in the first chunk) is planned evenly from a block sample; where a plan is one chunk anyway, the
+ * coordinator splits the running chunk for the idle worker threads. Every row changes exactly once, and the chunks
+ * still cover the key space with no gap and no overlap. Three workers of one thread each.
  */
 class SkewedKeysTest {
     @RegisterExtension
@@ -46,13 +46,38 @@ class SkewedKeysTest {
         }
     }
 
-    @Test
-    void anOutlierIdMakesOneHugeChunkWhichIsSplitForTheIdleWorkers() throws Exception {
-        db.exec("CREATE TABLE sk_outlier (id bigint PRIMARY KEY, a int NOT NULL, b int) WITH (autovacuum_enabled = false); "
-                + "INSERT INTO sk_outlier SELECT g, g FROM generate_series(1, 600000) g; INSERT INTO sk_outlier VALUES (1000000000000000, 0)");
-        Audit.install(db, "sk_outlier", "t.id");
+    /** A never-analysed table: ids 1 … 600 000 and one at 10^15. */
+    private static void outlierTable(String name) {
+        db.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, a int NOT NULL, b int) WITH (autovacuum_enabled = false); "
+                + "INSERT INTO " + name + " SELECT g, g FROM generate_series(1, 600000) g; INSERT INTO " + name + " VALUES (1000000000000000, 0)");
+        Audit.install(db, name, "t.id");
+    }
 
-        JobStatus s = cluster.awaitFinished(cluster.launch(BackfillSpec.on("sk_outlier").set("b = a + 1").batchSize(500).chunkSize(2_000L).build()),
+    @Test
+    void aNeverAnalysedOutlierTableIsPlannedInEvenChunksFromASample() throws Exception {
+        outlierTable("sk_fresh");
+
+        JobStatus s = cluster.awaitFinished(cluster.launch(BackfillSpec.on("sk_fresh").set("b = a + 1").batchSize(2_000).chunkSize(20_000L).build()),
+                Duration.ofSeconds(120));
+
+        assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(s.rowsDone()).isEqualTo(600_001);
+        assertThat(Audit.rowsNotUpdatedOnce(db, "sk_fresh", "t.id")).isZero();
+        assertCoverWithoutGapOrOverlap(s.id());
+        assertThat(db.queryString("SELECT reason FROM pgbackfill.job_event WHERE job_id = ? AND from_state = 'PLANNING' AND to_state = 'RUNNING'", s.id()))
+                .startsWith("planned ").contains("at key arithmetic (no statistics)").contains("found 1 chunk(s) over 1.5 chunk sizes and cut them again");
+        List<Long> rows = db.query("SELECT rows_done FROM pgbackfill.chunk WHERE job_id = ? AND rows_done > 1 ORDER BY rows_done", s.id())
+                .stream().map(r -> Long.parseLong(r.getFirst())).toList();
+        assertThat(rows).as("the 600 000 rows in about 30 chunks, the largest within twice the median").hasSizeBetween(20, 40);
+        assertThat(rows.getLast()).isLessThanOrEqualTo(2 * rows.get(rows.size() / 2));
+    }
+
+    @Test
+    void anOutlierTablePlannedAsOneChunkIsSplitForTheIdleWorkers() throws Exception {
+        outlierTable("sk_outlier");
+
+        // a chunk size above the table's rows: one chunk, which only splits while running can share out
+        JobStatus s = cluster.awaitFinished(cluster.launch(BackfillSpec.on("sk_outlier").set("b = a + 1").batchSize(500).chunkSize(1_000_000L).build()),
                 Duration.ofSeconds(120));
 
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
@@ -60,7 +85,7 @@ class SkewedKeysTest {
         assertThat(Audit.rowsNotUpdatedOnce(db, "sk_outlier", "t.id")).isZero();
         assertCoverWithoutGapOrOverlap(s.id());
         long splits = db.queryLong("SELECT count(*) FROM pgbackfill.job_event WHERE job_id = ? AND kind = 'split'", s.id());
-        assertThat(splits).as("the first chunk held every row; it was split").isPositive();
+        assertThat(splits).as("the one chunk held every row; it was split").isPositive();
         assertThat(db.queryLong("SELECT count(*) FROM pgbackfill.chunk WHERE job_id = ? AND rows_done >= 50000", s.id()))
                 .as("chunks that did real work (pieces are at least 1.5 s of work)").isGreaterThanOrEqualTo(2);
         assertThat(db.queryString("SELECT reason FROM pgbackfill.job_event WHERE job_id = ? AND kind = 'split' ORDER BY id LIMIT 1", s.id()))

@@ -36,9 +36,7 @@ public final class BatchSql {
      * nothing was locked. Parameters: lower key (if {@code lower}), upper key (if {@code upper}), limit.
      */
     public String batch(boolean lower, boolean upper) {
-        String bCols = IntStream.range(0, spec.keys().size())
-                .mapToObj(i -> "t." + spec.keys().get(i).quoted() + " AS " + ALIAS + i)
-                .collect(Collectors.joining(", "));
+        String bCols = aliasedKeys();
         String first = "t." + spec.keys().get(0).quoted();
         // The batch's own key span bounds the join: without it the planner may walk the index from the table's
         // start to reach the batch (O(table) per batch near the end of a big table).
@@ -145,6 +143,30 @@ public final class BatchSql {
                 + " ORDER BY " + keyOrder + " LIMIT 1";
     }
 
+    /**
+     * Read-only, for the planner: {@code pieces - 1} keys that cut a block sample's keys in the range into pieces of as
+     * many sampled rows, sorted by the server (so in the key's own order and collation). Parameters: the sample's
+     * percent, the range's bounds as in {@link #batch}, then {@code pieces} twice.
+     */
+    public String sampleCuts(boolean lower, boolean upper) {
+        String cols = IntStream.range(0, spec.keys().size()).mapToObj(i -> "s." + ALIAS + i + "::text").collect(Collectors.joining(", "));
+        return "SELECT " + cols + " FROM (SELECT " + aliasedKeys() + ", row_number() OVER (ORDER BY " + keyOrder + ") AS pgbf_rn,"
+                + " count(*) OVER () AS pgbf_n FROM " + spec.table().sql() + " t TABLESAMPLE SYSTEM (?) REPEATABLE (7)"
+                + " WHERE " + keyRange(lower, upper) + ") s"
+                + " WHERE s.pgbf_rn < s.pgbf_n AND s.pgbf_rn * ? / s.pgbf_n > (s.pgbf_rn - 1) * ? / s.pgbf_n ORDER BY s.pgbf_rn";
+    }
+
+    /**
+     * Read-only, for the planner: a block sample's rows in each range of the leading key column cut at an array of
+     * values, as {@code (bucket, rows)} — bucket 0 below the first cut, bucket {@code i} from cut {@code i} on. Parameters:
+     * the cuts (a {@code text[]}), then the sample's percent.
+     */
+    public String sampleBuckets() {
+        KeyColumn lead = spec.keys().get(0);
+        return "SELECT width_bucket(t." + lead.quoted() + ", CAST(CAST(? AS text[]) AS " + lead.type() + "[])), count(*) FROM "
+                + spec.table().sql() + " t TABLESAMPLE SYSTEM (?) REPEATABLE (7) GROUP BY 1";
+    }
+
     /** Read-only: min and max key (integer single-column keys), for the planner. */
     public String minMax() {
         String k = "t." + spec.keys().get(0).quoted();
@@ -205,6 +227,12 @@ public final class BatchSql {
     private String paramTuple() {
         String p = spec.keys().stream().map(k -> "CAST(? AS " + k.type() + ")").collect(Collectors.joining(", "));
         return spec.keys().size() == 1 ? p : "(" + p + ")";
+    }
+
+    private String aliasedKeys() {
+        return IntStream.range(0, spec.keys().size())
+                .mapToObj(i -> "t." + spec.keys().get(i).quoted() + " AS " + ALIAS + i)
+                .collect(Collectors.joining(", "));
     }
 
     private String aliases(String prefix) {

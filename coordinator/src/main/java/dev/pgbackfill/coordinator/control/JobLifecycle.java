@@ -3,6 +3,7 @@ package dev.pgbackfill.coordinator.control;
 import dev.pgbackfill.chunk.ChunkRange;
 import dev.pgbackfill.chunk.ChunkStore;
 import dev.pgbackfill.coordinator.health.HealthGate;
+import dev.pgbackfill.coordinator.plan.Plan;
 import dev.pgbackfill.coordinator.plan.Planner;
 import dev.pgbackfill.coordinator.plan.SpecValidator;
 import dev.pgbackfill.coordinator.publish.Republisher;
@@ -85,11 +86,11 @@ public final class JobLifecycle {
     /** Cuts the job's chunks and makes it RUNNING, in one transaction; a failure fails the job. */
     private int plan(Connection c, long jobId, SpecValidator.Validated v, String actor) throws SQLException {
         try {
-            List<ChunkRange> ranges = new Planner(c).plan(v.spec(), v.table());
-            chunks.insert(c, jobId, ranges);
-            jobs.transition(c, jobId, JobState.RUNNING, actor, "planned " + ranges.size() + " chunk(s)");
+            Plan plan = new Planner(c).plan(v.spec(), v.table());
+            chunks.insert(c, jobId, plan.chunks());
+            jobs.transition(c, jobId, JobState.RUNNING, actor, plan.summary());
             c.commit();
-            return ranges.size();
+            return plan.chunks().size();
         } catch (SQLException | RuntimeException e) {
             c.rollback();
             jobs.transition(jobId, JobState.FAILED, "coordinator", "planning failed: " + e.getMessage());

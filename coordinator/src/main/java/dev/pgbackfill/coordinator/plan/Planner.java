@@ -18,15 +18,21 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Cuts a table's key space into chunks without scanning it: integer keys by arithmetic on min/max (two index
- * probes), other keys (uuid, text, composite) by a {@code TABLESAMPLE SYSTEM} sample of the key. The first chunk
- * has no lower bound and the last no upper bound, so rows inserted anywhere outside the sampled range, and after
- * planning, are still covered. A partitioned table is cut the same way in each of its leaf partitions.
+ * Cuts a table's key space into chunks of about {@code chunkSize} rows each, without scanning it. Cuts come from the
+ * key's statistics histogram ({@link KeyHistogram}), or for an integer key without statistics from min/max
+ * arithmetic; either way a block sample ({@link KeySample}) then checks them and cuts again any chunk that holds well
+ * over its share (stale statistics, gaps and outliers in the key: {@link Evenness}). Other keys without statistics
+ * are cut at the sample's own keys. Empty chunks are merged away. The first chunk has no lower bound and the last no
+ * upper bound, so rows inserted outside the planned range, and after planning, are still covered. A partitioned
+ * table is cut the same way in each of its leaf partitions.
  */
 public final class Planner {
     /** Chunks above this count are widened: per-chunk overhead (a Kafka record, a claim) must stay small. */
     static final int MAX_CHUNKS = 20_000;
+    /** A relation never analysed is counted up to this many rows (a bounded walk); past it, estimated. */
+    static final long COUNTED_UP_TO = 2_000_000;
     private final Connection connection;
+    private final PlanNotes how = new PlanNotes();
 
     public Planner(Connection connection) {
         this.connection = connection;
@@ -61,7 +67,7 @@ public final class Planner {
      * security or statement-level UPDATE triggers, or partitions this role may not update directly, is planned as a
      * whole ({@link Partitions#whyNotLeafByLeaf}).
      */
-    public List<ChunkRange> plan(ResolvedSpec spec, TableInfo table) throws SQLException {
+    public Plan plan(ResolvedSpec spec, TableInfo table) throws SQLException {
         List<Partitions.Partition> leaves = Partitions.leaves(connection, table.oid());
         long rows = leaves.isEmpty() ? tableRows(table.name(), table.reltuples()) : 0;
         for (Partitions.Partition p : leaves) {
@@ -73,13 +79,17 @@ public final class Planner {
             if (whyNot != null) {
                 org.slf4j.LoggerFactory.getLogger(Planner.class).info("{} is planned as a whole, not partition by partition: {}", table.name(), whyNot);
             }
-            return cut(spec, rows, chunkSize, null);
+            return planned(cut(spec, rows, chunkSize, null));
         }
         List<ChunkRange> chunks = new ArrayList<>();
         for (Partitions.Partition p : leaves) {
             chunks.addAll(cut(spec.onPartition(p.name()), tableRows(p.name(), p.estimatedRows()), chunkSize, p.name()));
         }
-        return chunks;
+        return planned(chunks);
+    }
+
+    private Plan planned(List<ChunkRange> chunks) {
+        return new Plan(chunks, how.summary(chunks.size()));
     }
 
     /** One relation's chunks: {@code spec}'s table is the relation cut (the job's table, or one partition). */
@@ -88,7 +98,7 @@ public final class Planner {
             return List.of(new ChunkRange(null, null, partition));
         }
         long wanted = Math.min(MAX_CHUNKS, (rows + chunkSize - 1) / chunkSize);
-        List<List<String>> bounds = withoutEmptyChunks(spec, bounds(spec, rows, wanted));
+        List<List<String>> bounds = withoutEmptyChunks(spec, bounds(spec, wanted, chunkSize));
         List<ChunkRange> chunks = new ArrayList<>();
         List<String> lo = null;
         for (List<String> b : bounds) {
@@ -100,19 +110,45 @@ public final class Planner {
     }
 
     /**
-     * Where to cut: at the quantiles of the key's (leading column's) statistics histogram when the relation was analysed
-     * ({@link KeyHistogram}); otherwise an integer key by min/max arithmetic and any other key by a sample.
+     * Where to cut: at the quantiles of the key's (leading column's) statistics histogram when the relation was
+     * analysed ({@link KeyHistogram}), else an integer key by min/max arithmetic — then checked against a block
+     * sample, which cuts again any chunk holding well over a chunk's rows (stale statistics, gaps in the key).
+     * Without statistics any other key is cut at the sample's own keys. When the sample sees rows for more than twice
+     * the chunks the statistics promised, a sample sized for what it sees does the check (or the cut).
      */
-    private List<List<String>> bounds(ResolvedSpec spec, long rows, long wanted) throws SQLException {
+    private List<List<String>> bounds(ResolvedSpec spec, long wanted, long chunkSize) throws SQLException {
+        KeySample sample = KeySample.of(connection, spec.table(), wanted);
+        long seen = Math.min(MAX_CHUNKS, (sample.estimatedRows() + chunkSize - 1) / chunkSize);
+        if (seen > 2 * wanted) {
+            how.resized(wanted, seen);
+            sample = KeySample.of(connection, spec.table(), seen); // far more rows than statistics said: a sample sized for them
+        }
+        List<List<String>> cuts = fromStatisticsOrArithmetic(spec, wanted);
+        if (cuts.isEmpty()) {
+            how.sampled(sample.pagesRead());
+            return sample.cuts(spec, null, null, Math.max(wanted, seen));
+        }
+        KeySample.Evened evened = sample.evened(spec.keys().size() == 1 ? spec : spec.onLeadingKey(), cuts, chunkSize, MAX_CHUNKS);
+        how.checked(sample.pagesRead(), evened);
+        return spec.keys().size() == 1 ? evened.cuts() : wholeKeysFrom(spec, evened.cuts());
+    }
+
+    /** Leading-column cuts from the histogram, or by arithmetic for a single integer key; empty when neither applies. */
+    private List<List<String>> fromStatisticsOrArithmetic(ResolvedSpec spec, long wanted) throws SQLException {
         boolean leadInteger = spec.keys().get(0).isInteger();
         List<String> histogram = KeyHistogram.bounds(connection, spec.table(), spec.keys().get(0).name());
         if (histogram.size() >= 2) {
             List<List<String>> cuts = leadInteger ? KeyHistogram.integerCuts(histogram, wanted) : KeyHistogram.edgeCuts(histogram, wanted);
             if (!cuts.isEmpty()) {
-                return spec.keys().size() == 1 ? cuts : wholeKeysFrom(spec, cuts);
+                how.source("the statistics' quantiles");
+                return cuts;
             }
         }
-        return spec.keys().size() == 1 && leadInteger ? integerBounds(spec, wanted) : sampledBounds(spec, rows, wanted);
+        if (spec.keys().size() == 1 && leadInteger) {
+            how.source("key arithmetic (no statistics)");
+            return integerBounds(spec, wanted);
+        }
+        return List.of();
     }
 
     /**
@@ -165,15 +201,25 @@ public final class Planner {
         return kept;
     }
 
-    /** reltuples when the relation was ever analysed; otherwise a count (only small or new tables lack statistics). */
+    /**
+     * reltuples when the relation was ever analysed; otherwise a count up to {@link #COUNTED_UP_TO} rows (small and
+     * new tables), and beyond that the server's own estimate from the relation's pages: never a full scan.
+     */
     private long tableRows(QualifiedName relation, double reltuples) throws SQLException {
         if (reltuples >= 0) {
             return (long) reltuples;
         }
         try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM " + relation.sql())) {
+             ResultSet rs = st.executeQuery("SELECT count(*) FROM (SELECT FROM " + relation.sql() + " LIMIT " + (COUNTED_UP_TO + 1) + ") s")) {
             rs.next();
-            return rs.getLong(1);
+            if (rs.getLong(1) <= COUNTED_UP_TO) {
+                return rs.getLong(1);
+            }
+        }
+        try (Statement st = connection.createStatement();
+             ResultSet rs = st.executeQuery("EXPLAIN (FORMAT JSON) SELECT FROM " + relation.sql())) {
+            rs.next();
+            return Math.max(COUNTED_UP_TO, dev.pgbackfill.job.Json.MAPPER.readTree(rs.getString(1)).get(0).get("Plan").get("Plan Rows").asLong());
         }
     }
 
@@ -193,43 +239,6 @@ public final class Planner {
         List<List<String>> bounds = new ArrayList<>();
         for (BigInteger b = min.add(step).subtract(BigInteger.ONE); b.compareTo(max) < 0; b = b.add(step)) {
             bounds.add(List.of(b.toString()));
-        }
-        return bounds;
-    }
-
-    private List<List<String>> sampledBounds(ResolvedSpec spec, long rows, long wanted) throws SQLException {
-        long sampleSize = Math.max(1_000, wanted * 20);
-        double percent = Math.min(100.0, 100.0 * sampleSize / Math.max(1, rows));
-        String keys = spec.keys().stream().map(k -> "t." + k.quoted()).collect(Collectors.joining(", "));
-        String asText = spec.keys().stream().map(k -> "t." + k.quoted() + "::text").collect(Collectors.joining(", "));
-        List<List<String>> sample = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement("SELECT " + asText + " FROM " + spec.table().sql()
-                + " t TABLESAMPLE SYSTEM (?) REPEATABLE (7) ORDER BY " + keys)) {
-            ps.setDouble(1, percent);
-            try (ResultSet rs = ps.executeQuery()) {
-                int n = spec.keys().size();
-                while (rs.next()) {
-                    List<String> key = new ArrayList<>(n);
-                    for (int i = 1; i <= n; i++) {
-                        key.add(rs.getString(i));
-                    }
-                    sample.add(key);
-                }
-            }
-        }
-        List<List<String>> bounds = new ArrayList<>();
-        if (sample.isEmpty()) {
-            return bounds;
-        }
-        double per = (double) sample.size() / wanted;
-        for (int i = 1; i < wanted; i++) {
-            List<String> b = sample.get(Math.min(sample.size() - 1, (int) Math.round(i * per)));
-            if (bounds.isEmpty() || !bounds.get(bounds.size() - 1).equals(b)) {
-                bounds.add(b);
-            }
-        }
-        if (!bounds.isEmpty() && bounds.get(bounds.size() - 1).equals(sample.get(sample.size() - 1)) && bounds.size() > 1) {
-            bounds.remove(bounds.size() - 1);
         }
         return bounds;
     }

@@ -45,6 +45,15 @@ class PlannerTest {
                 CREATE TABLE prefix_t (k text PRIMARY KEY, v int);
                 INSERT INTO prefix_t SELECT 'tenant-00000000000000000000-order-' || lpad(g::text, 7, '0'), 0 FROM generate_series(1, 50000) g;
                 ANALYZE outlier_t; ANALYZE islands_t; ANALYZE prefix_t;
+                CREATE TABLE fresh_outlier_t (id bigint PRIMARY KEY, v int) WITH (autovacuum_enabled = false);
+                INSERT INTO fresh_outlier_t SELECT g, 0 FROM generate_series(1, 60000) g; INSERT INTO fresh_outlier_t VALUES (1000000000000000, 0);
+                CREATE TABLE stale_t (id bigint PRIMARY KEY, v int) WITH (autovacuum_enabled = false);
+                INSERT INTO stale_t SELECT g, 0 FROM generate_series(1, 30000) g; ANALYZE stale_t;
+                INSERT INTO stale_t SELECT g, 0 FROM generate_series(30001, 300000) g;
+                CREATE TABLE fresh_uuid_t (k uuid PRIMARY KEY, v int) WITH (autovacuum_enabled = false);
+                INSERT INTO fresh_uuid_t SELECT md5(g::text)::uuid, 0 FROM generate_series(1, 60000) g;
+                CREATE TABLE fresh_pair_t (tenant int, id bigint, v int, PRIMARY KEY (tenant, id)) WITH (autovacuum_enabled = false);
+                INSERT INTO fresh_pair_t SELECT 1, g, 0 FROM generate_series(1, 50000) g; INSERT INTO fresh_pair_t SELECT 2, g, 0 FROM generate_series(1, 10000) g;
                 CREATE TABLE secured_t (id bigint NOT NULL, region text NOT NULL, v int, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
                 CREATE TABLE secured_t_eu PARTITION OF secured_t FOR VALUES IN ('eu');
                 CREATE TABLE secured_t_us PARTITION OF secured_t FOR VALUES IN ('us');
@@ -73,7 +82,7 @@ class PlannerTest {
     private static List<ChunkRange> plan(String table, String set, Long chunkSize) throws Exception {
         try (Connection c = db.connect()) {
             SpecValidator.Validated v = new SpecValidator(c).validate(BackfillSpec.on(table).set(set).batchSize(10).chunkSize(chunkSize).build());
-            return new Planner(c).plan(v.spec(), v.table());
+            return new Planner(c).plan(v.spec(), v.table()).chunks();
         }
     }
 
@@ -128,11 +137,11 @@ class PlannerTest {
 
     @Test
     void textKeysAreCutAtEvenlySpacedSampledKeys() throws Exception {
-        // 1 000 rows and 10 chunks: the sample (at least 1 000 keys) is the whole table, so the cut is exact
+        // 1 000 rows and 10 chunks: the sample is the whole table (it is that small), so the cut is exact: 100 rows each
         List<ChunkRange> chunks = plan("text_t", 100L);
         assertContiguous(chunks);
         assertThat(chunks.stream().limit(chunks.size() - 1).map(c -> c.hi().getFirst()).toList())
-                .containsExactly("000101", "000201", "000301", "000401", "000501", "000601", "000701", "000801", "000901");
+                .containsExactly("000100", "000200", "000300", "000400", "000500", "000600", "000700", "000800", "000900");
     }
 
     @Test
@@ -220,6 +229,68 @@ class PlannerTest {
         assertContiguous(chunks);
         assertThat(chunks).hasSizeBetween(9, 11);
         assertEven(rowsPerChunk("prefix_t", "k", "text", chunks));
+    }
+
+    @Test
+    void aNeverAnalysedTableWithAnOutlierIsCutWhereTheRowsAreNotByKeyArithmetic() throws Exception {
+        // no statistics: min/max arithmetic puts all 60 000 rows in the first chunk; the sample check cuts it again
+        assertThat(db.queryLong("SELECT reltuples::bigint FROM pg_class WHERE relname = 'fresh_outlier_t'")).isNegative();
+        List<ChunkRange> chunks = plan("fresh_outlier_t", 6_000L);
+
+        assertContiguous(chunks);
+        List<Long> rows = rowsPerChunk("fresh_outlier_t", "id", "bigint", chunks);
+        assertThat(rows.subList(0, rows.size() - 1)).as("the 60 000 rows, in even chunks").hasSizeBetween(9, 12);
+        assertThat(rows.getLast()).as("the outlier's own open-ended chunk").isEqualTo(1);
+        assertEven(rows.subList(0, rows.size() - 1));
+        assertThat(rows.stream().mapToLong(Long::longValue).sum()).isEqualTo(60_001);
+    }
+
+    @Test
+    void rowsLoadedSinceTheLastAnalyzeAreCutAsEvenlyAsTheAnalysedOnes() throws Exception {
+        // statistics say 30 000 rows in 1 … 30 000; 270 000 more came after them: all in the last, open-ended chunk
+        List<ChunkRange> chunks = plan("stale_t", 6_000L);
+
+        assertContiguous(chunks);
+        List<Long> rows = rowsPerChunk("stale_t", "id", "bigint", chunks);
+        assertThat(chunks).as("about 300 000 / 6 000").hasSizeBetween(40, 60);
+        assertEven(rows);
+        assertThat(rows.stream().mapToLong(Long::longValue).sum()).isEqualTo(300_000);
+    }
+
+    @Test
+    void aNeverAnalysedUuidKeyIsCutAtASamplesKeys() throws Exception {
+        List<ChunkRange> chunks = plan("fresh_uuid_t", 6_000L);
+
+        assertContiguous(chunks);
+        assertThat(chunks).hasSizeBetween(9, 11);
+        assertEven(rowsPerChunk("fresh_uuid_t", "k", "uuid", chunks));
+    }
+
+    @Test
+    void aNeverAnalysedCompositeKeyIsCutAtWholeSampledKeysEvenAcrossItsLeadingValues() throws Exception {
+        // two tenants, 50 000 and 10 000 rows: cuts fall inside the big tenant, not only between tenants
+        List<ChunkRange> chunks = plan("fresh_pair_t", 6_000L);
+
+        assertContiguous(chunks);
+        assertThat(chunks).hasSizeBetween(9, 11);
+        List<Long> rows = chunks.stream().map(r -> db.queryLong("SELECT count(*) FROM fresh_pair_t WHERE (?::text IS NULL OR (tenant, id) > (?::int, ?::bigint))"
+                + " AND (?::text IS NULL OR (tenant, id) <= (?::int, ?::bigint))", part(r.lo(), 0), part(r.lo(), 0), part(r.lo(), 1),
+                part(r.hi(), 0), part(r.hi(), 0), part(r.hi(), 1))).toList();
+        assertEven(rows);
+    }
+
+    private static Object part(List<String> key, int i) {
+        return key == null ? null : key.get(i);
+    }
+
+    @Test
+    void thePlanSaysWhereItsCutsCameFromAndWhatTheSampleFound() throws Exception {
+        try (Connection c = db.connect()) {
+            SpecValidator.Validated v = new SpecValidator(c).validate(BackfillSpec.on("fresh_outlier_t").set("v = 1").batchSize(10).chunkSize(6_000L).build());
+            assertThat(new Planner(c).plan(v.spec(), v.table()).summary())
+                    .matches("planned \\d+ chunk\\(s\\) at key arithmetic \\(no statistics\\); a \\d+-page sample found 1 chunk\\(s\\) over 1.5 chunk sizes"
+                            + " and cut them again \\(largest \\d+\\.\\d× the median\\)");
+        }
     }
 
     @Test

@@ -1,0 +1,59 @@
+package dev.pgbackfill.coordinator.plan;
+
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/** What a {@link Planner} did across the relations it cut, gathered as it goes into one sentence. */
+final class PlanNotes {
+    private final Set<String> sources = new LinkedHashSet<>();
+    private long pagesSampled;
+    private boolean checked;
+    private int chunksCutAgain;
+    private double largestOverMedian = 1.0;
+    private String resized = "";
+
+    void source(String source) {
+        sources.add(source);
+    }
+
+    /** A relation held far more rows than its statistics said: it was planned again for what the sample saw. */
+    void resized(long wanted, long seen) {
+        resized = "; statistics promised " + wanted + " chunk(s), a sample saw rows for " + seen;
+    }
+
+    /** A relation without statistics was cut at a sample's keys. */
+    void sampled(long pages) {
+        sources.add("a block sample's keys (no statistics)");
+        pagesSampled += pages;
+    }
+
+    /** A relation's cuts were checked against a sample. */
+    void checked(long pages, KeySample.Evened evened) {
+        checked = true;
+        pagesSampled += pages;
+        chunksCutAgain += evened.chunksCutAgain();
+        largestOverMedian = Math.max(largestOverMedian, evened.largestOverMedianBefore());
+    }
+
+    String summary(int chunks) {
+        StringBuilder s = new StringBuilder("planned ").append(chunks).append(" chunk(s)");
+        if (sources.isEmpty()) {
+            return s.toString();
+        }
+        s.append(" at ").append(String.join(" and ", sources)).append(resized);
+        if (checked) {
+            s.append("; a ").append(pagesSampled).append("-page sample ");
+            if (chunksCutAgain == 0) {
+                s.append("found them even");
+            } else {
+                s.append("found ").append(chunksCutAgain).append(" chunk(s) over ").append(Evenness.OVERFULL)
+                        .append(" chunk sizes and cut them again");
+            }
+            s.append(String.format(Locale.ROOT, " (largest %.1f× the median)", largestOverMedian));
+        } else {
+            s.append(" (").append(pagesSampled).append(" pages read)");
+        }
+        return s.toString();
+    }
+}
