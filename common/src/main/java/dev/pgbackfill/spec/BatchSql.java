@@ -157,14 +157,16 @@ public final class BatchSql {
     }
 
     /**
-     * Read-only, for the planner: a block sample's rows in each range of the leading key column cut at an array of
-     * values, as {@code (bucket, rows)} — bucket 0 below the first cut, bucket {@code i} from cut {@code i} on. Parameters:
-     * the cuts (a {@code text[]}), then the sample's percent.
+     * Read-only, for the planner: a block sample's rows in each chunk of the leading key column cut at an array of
+     * values, as {@code (chunk, rows)}: chunk {@code i} is {@code (cut i-1, cut i]} as everywhere else (width_bucket
+     * counts a key equal to a cut into the next range; the correction puts it back). Parameters: the cuts (a
+     * {@code text[]}), then the sample's percent.
      */
     public String sampleBuckets() {
         KeyColumn lead = spec.keys().get(0);
-        return "SELECT width_bucket(t." + lead.quoted() + ", CAST(CAST(? AS text[]) AS " + lead.type() + "[])), count(*) FROM "
-                + spec.table().sql() + " t TABLESAMPLE SYSTEM (?) REPEATABLE (7) GROUP BY 1";
+        return "SELECT s.b - coalesce((s.c[s.b] = s.k)::int, 0), count(*) FROM (SELECT width_bucket(t." + lead.quoted() + ", cc.c) AS b, t."
+                + lead.quoted() + " AS k, cc.c FROM (SELECT CAST(CAST(? AS text[]) AS " + lead.type() + "[]) AS c) cc, "
+                + spec.table().sql() + " t TABLESAMPLE SYSTEM (?) REPEATABLE (7)) s GROUP BY 1";
     }
 
     /** Read-only: min and max key (integer single-column keys), for the planner. */

@@ -19,7 +19,9 @@ import javax.sql.DataSource;
  * are spread as real tables' are, each against a uniform table with the same key type, 4 worker threads. Reports each
  * shape's time as a ratio to its uniform one (goal ≤ 1.15), the largest chunk against the median (goal ≤ 2, splits
  * included) and how many splits the coordinator made. Every table is analysed first, as autovacuum would have, but
- * one: the outlier again without statistics, where the plan cannot follow the data and splitting has to.
+ * two: the outlier again without statistics, and a table whose statistics were taken before 90 % of its rows came
+ * (VACUUM has counted them since, so the row count is right but the histogram spans the first tenth), where the
+ * plan rests on its block-sample check.
  */
 final class BenchSkew {
     static final String TABLE = "pgbf_skew";
@@ -30,11 +32,14 @@ final class BenchSkew {
      * shape of the same key type it is compared with (null: it is a reference itself). Key types are compared with
      * their own kind: a text key costs more per row than a bigint one whatever its distribution.
      */
-    record Shape(String name, String keyType, String keys, boolean partitioned, String reference, boolean analysed) {
+    record Shape(String name, String keyType, String keys, boolean partitioned, String reference, Statistics statistics) {
         Shape(String name, String keyType, String keys, boolean partitioned, String reference) {
-            this(name, keyType, keys, partitioned, reference, true);
+            this(name, keyType, keys, partitioned, reference, Statistics.FRESH);
         }
     }
+
+    /** What the planner finds in pg_stats: a fresh ANALYZE, none at all, or one taken before 90 % of the rows came. */
+    enum Statistics { FRESH, NONE, STALE }
 
     static final String UNIFORM_BIGINT = "uniform ids 1 … N";
     static final String UNIFORM_UUID = "uniform random uuids";
@@ -44,8 +49,11 @@ final class BenchSkew {
         return List.of(
                 new Shape(UNIFORM_BIGINT, "bigint", "g", false, null),
                 new Shape("ids 1 … N-1 and one at 10^15", "bigint", "CASE WHEN g = " + rows + " THEN 1000000000000000 ELSE g END", false, UNIFORM_BIGINT),
-                new Shape("the same, never analysed (no statistics: split while running)", "bigint",
-                        "CASE WHEN g = " + rows + " THEN 1000000000000000 ELSE g END", false, UNIFORM_BIGINT, false),
+                new Shape("the same, never analysed", "bigint",
+                        "CASE WHEN g = " + rows + " THEN 1000000000000000 ELSE g END", false, UNIFORM_BIGINT, Statistics.NONE),
+                new Shape("ids 1 … N, 90 % loaded after the last ANALYZE", "bigint", "g", false, UNIFORM_BIGINT, Statistics.STALE),
+                new Shape("Zipf-like clusters (1 000 clusters 10^9 apart)", "bigint",
+                        "floor(power(g::float8 / " + rows + ", 4) * 1000)::bigint * 1000000000 + g", false, UNIFORM_BIGINT),
                 new Shape("two dense islands 10^12 apart", "bigint", "CASE WHEN g <= " + rows / 2 + " THEN g ELSE 1000000000000 + g END", false,
                         UNIFORM_BIGINT),
                 new Shape("gaps growing with the key (id = g²)", "bigint", "g::bigint * g", false, UNIFORM_BIGINT),
@@ -74,8 +82,8 @@ final class BenchSkew {
                 references.put(shape.name(), run[0]);
             }
             double ratio = run[0] / references.get(shape.reference() == null ? shape.name() : shape.reference());
-            String note = String.format(Locale.ROOT, "%.2fx %s; largest chunk %.1fx median; %d split(s); threads idle for %.1f s at most",
-                    ratio, shape.reference() == null ? "(reference)" : shape.reference(), run[1], (long) run[2], run[3]);
+            String note = String.format(Locale.ROOT, "%.2fx %s; largest chunk %.1fx median; %d split(s); threads idle for %.1f s at most; planned in %.2f s",
+                    ratio, shape.reference() == null ? "(reference)" : shape.reference(), run[1], (long) run[2], run[3], run[4]);
             err.printf(Locale.ROOT, "  skew: %-45s %8.2f s  %s%n", shape.name(), run[0], note);
             out.add(new BenchCommand.Result("skew: " + shape.name() + ", " + WORKERS + " workers", b.rows, run[0], b.rows / run[0], null, null, note));
         }
@@ -99,19 +107,25 @@ final class BenchSkew {
                         + "g % 1000 FROM generate_series(1, " + b.rows + ") g");
             } else {
                 st.execute("CREATE TABLE " + TABLE + " (id " + s.keyType() + " PRIMARY KEY, a int NOT NULL, b int)"
-                        + (s.analysed() ? "" : " WITH (autovacuum_enabled = false)"));
-                st.execute("INSERT INTO " + TABLE + " SELECT " + s.keys() + ", g % 1000 FROM generate_series(1, " + b.rows + ") g");
+                        + (s.statistics() == Statistics.FRESH ? "" : " WITH (autovacuum_enabled = false)"));
+                long first = s.statistics() == Statistics.STALE ? b.rows / 10 : b.rows;
+                st.execute("INSERT INTO " + TABLE + " SELECT " + s.keys() + ", g % 1000 FROM generate_series(1, " + first + ") g");
+                if (first < b.rows) {
+                    st.execute("ANALYZE " + TABLE);
+                    st.execute("INSERT INTO " + TABLE + " SELECT " + s.keys() + ", g % 1000 FROM generate_series(" + (first + 1) + ", " + b.rows + ") g");
+                }
             }
-            st.execute((s.analysed() ? "VACUUM ANALYZE " : "VACUUM ") + TABLE);
+            st.execute((s.statistics() == Statistics.FRESH ? "VACUUM ANALYZE " : "VACUUM ") + TABLE);
             st.execute("CHECKPOINT");
         }
     }
 
-    /** Seconds, largest chunk / median chunk (rows), splits. */
+    /** Seconds, largest chunk / median chunk (rows), splits, longest idle stretch, seconds to plan. */
     private double[] run(DataSource ds, PrintStream err) throws Exception {
         try (LocalCluster cluster = LocalCluster.start((com.zaxxer.hikari.HikariDataSource) ds, b.kafka, b.db, WORKERS, err)) {
             long t0 = System.nanoTime();
             long id = cluster.coordinator.launch(BackfillSpec.on(TABLE).set("b = a + 1").build(), "bench");
+            double planned = (System.nanoTime() - t0) / 1e9; // launch returns once the chunks are cut and stored
             JobStatus s = cluster.coordinator.status(id);
             while (!s.state().isTerminal()) {
                 Thread.sleep(20);
@@ -121,7 +135,7 @@ final class BenchSkew {
             if (s.state() != JobState.SUCCEEDED) {
                 throw new IllegalStateException("skew bench: job " + id + " ended " + s.state() + ": " + s.lastError());
             }
-            return new double[] {seconds, largestOverMedian(ds, id), splits(ds, id), longestIdle(ds, id)};
+            return new double[] {seconds, largestOverMedian(ds, id), splits(ds, id), longestIdle(ds, id), planned};
         }
     }
 

@@ -125,18 +125,20 @@ final class KeySample {
 
     /**
      * The leading-column cuts with every chunk that holds well over {@code chunkSize} rows in the sample cut again at
-     * the sample's keys inside it ({@link Evenness}): stale or missing statistics, and key arithmetic over gaps, no
-     * longer leave one chunk with most of the rows. Returns the cuts and what was done, for the job's events.
+     * the sample's keys inside it, and neighbours that fit in one merged ({@link Evenness}): stale or missing
+     * statistics, and key arithmetic over gaps, no longer leave one chunk with most of the rows. Returns the cuts and
+     * what was done, for the job's events.
      */
     Evened evened(ResolvedSpec leading, List<List<String>> cuts, long chunkSize, long maxChunks) throws SQLException {
         long[] sampled = perChunk(leading, cuts);
-        Map<Integer, Integer> cutAgain = Evenness.piecesToCut(sampled, rowsPerSampled(), chunkSize, maxChunks - sampled.length);
-        if (cutAgain.isEmpty()) {
-            return new Evened(cuts, Evenness.largestOverMedian(sampled), 0);
+        Evenness.Reshape reshape = Evenness.reshape(sampled, rowsPerSampled(), chunkSize, maxChunks - sampled.length);
+        double before = java.util.Arrays.stream(sampled).max().orElse(0) * rowsPerSampled() / chunkSize;
+        if (reshape.isEmpty()) {
+            return new Evened(cuts, before, 0, 0);
         }
         List<List<String>> out = new ArrayList<>();
         for (int i = 0; i <= cuts.size(); i++) {
-            Integer pieces = cutAgain.get(i);
+            Integer pieces = reshape.cutInto().get(i);
             if (pieces != null) {
                 for (List<String> inner : cuts(leading, i == 0 ? null : cuts.get(i - 1), i == cuts.size() ? null : cuts.get(i), pieces)) {
                     if (out.isEmpty() || !out.getLast().equals(inner)) {
@@ -144,15 +146,18 @@ final class KeySample {
                     }
                 }
             }
-            if (i < cuts.size() && (out.isEmpty() || !out.getLast().equals(cuts.get(i)))) {
+            if (i < cuts.size() && !reshape.cutsDropped().contains(i) && (out.isEmpty() || !out.getLast().equals(cuts.get(i)))) {
                 out.add(cuts.get(i));
             }
         }
-        return new Evened(out, Evenness.largestOverMedian(sampled), cutAgain.size());
+        return new Evened(out, before, reshape.cutInto().size(), reshape.cutsDropped().size());
     }
 
-    /** Cuts after the check: the plan's evenness before it (largest chunk over the median, in the sample), and how many chunks were cut again. */
-    record Evened(List<List<String>> cuts, double largestOverMedianBefore, int chunksCutAgain) {
+    /**
+     * Cuts after the check: the largest chunk before it, in chunk sizes (as the sample saw it), how many chunks were
+     * cut again and how many merged into a neighbour.
+     */
+    record Evened(List<List<String>> cuts, double largestInChunkSizes, int chunksCutAgain, int chunksMerged) {
     }
 
     /** Binds a range's bounds from parameter 2 on (parameter 1 is the percent); returns the next free index. */

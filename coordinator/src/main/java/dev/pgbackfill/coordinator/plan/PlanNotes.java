@@ -10,7 +10,8 @@ final class PlanNotes {
     private long pagesSampled;
     private boolean checked;
     private int chunksCutAgain;
-    private double largestOverMedian = 1.0;
+    private int chunksMerged;
+    private double largestInChunkSizes;
     private String resized = "";
 
     void source(String source) {
@@ -33,7 +34,8 @@ final class PlanNotes {
         checked = true;
         pagesSampled += pages;
         chunksCutAgain += evened.chunksCutAgain();
-        largestOverMedian = Math.max(largestOverMedian, evened.largestOverMedianBefore());
+        chunksMerged += evened.chunksMerged();
+        largestInChunkSizes = Math.max(largestInChunkSizes, evened.largestInChunkSizes());
     }
 
     String summary(int chunks) {
@@ -44,13 +46,17 @@ final class PlanNotes {
         s.append(" at ").append(String.join(" and ", sources)).append(resized);
         if (checked) {
             s.append("; a ").append(pagesSampled).append("-page sample ");
-            if (chunksCutAgain == 0) {
+            if (chunksCutAgain == 0 && chunksMerged == 0) {
                 s.append("found them even");
-            } else {
+            }
+            if (chunksCutAgain > 0) {
                 s.append("found ").append(chunksCutAgain).append(" chunk(s) over ").append(Evenness.OVERFULL)
                         .append(" chunk sizes and cut them again");
             }
-            s.append(String.format(Locale.ROOT, " (largest %.1f× the median)", largestOverMedian));
+            if (chunksMerged > 0) {
+                s.append(chunksCutAgain > 0 ? ", and merged " : "merged ").append(chunksMerged).append(" chunk(s) into a neighbour");
+            }
+            s.append(String.format(Locale.ROOT, " (the largest held %.1f chunk sizes)", largestInChunkSizes));
         } else {
             s.append(" (").append(pagesSampled).append(" pages read)");
         }

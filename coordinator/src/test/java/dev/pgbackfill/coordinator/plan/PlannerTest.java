@@ -50,6 +50,9 @@ class PlannerTest {
                 CREATE TABLE stale_t (id bigint PRIMARY KEY, v int) WITH (autovacuum_enabled = false);
                 INSERT INTO stale_t SELECT g, 0 FROM generate_series(1, 30000) g; ANALYZE stale_t;
                 INSERT INTO stale_t SELECT g, 0 FROM generate_series(30001, 300000) g;
+                CREATE TABLE vacuumed_t (id bigint PRIMARY KEY, v int) WITH (autovacuum_enabled = false);
+                INSERT INTO vacuumed_t SELECT g, 0 FROM generate_series(1, 30000) g; ANALYZE vacuumed_t;
+                INSERT INTO vacuumed_t SELECT g, 0 FROM generate_series(30001, 300000) g;
                 CREATE TABLE fresh_uuid_t (k uuid PRIMARY KEY, v int) WITH (autovacuum_enabled = false);
                 INSERT INTO fresh_uuid_t SELECT md5(g::text)::uuid, 0 FROM generate_series(1, 60000) g;
                 CREATE TABLE fresh_pair_t (tenant int, id bigint, v int, PRIMARY KEY (tenant, id)) WITH (autovacuum_enabled = false);
@@ -258,6 +261,17 @@ class PlannerTest {
     }
 
     @Test
+    void aHistogramOlderThanTheRowCountIsCutWhereTheRowsAreNotInTinyChunks() throws Exception {
+        // VACUUM counted 300 000 rows but the histogram still spans 1 … 30 000: its 50 cuts all fall there
+        db.exec("VACUUM vacuumed_t");
+        List<ChunkRange> chunks = plan("vacuumed_t", 6_000L);
+
+        assertContiguous(chunks);
+        assertThat(chunks).as("about 300 000 / 6 000, not 50 tiny ones and one huge").hasSizeBetween(40, 60);
+        assertEven(rowsPerChunk("vacuumed_t", "id", "bigint", chunks));
+    }
+
+    @Test
     void aNeverAnalysedUuidKeyIsCutAtASamplesKeys() throws Exception {
         List<ChunkRange> chunks = plan("fresh_uuid_t", 6_000L);
 
@@ -289,7 +303,7 @@ class PlannerTest {
             SpecValidator.Validated v = new SpecValidator(c).validate(BackfillSpec.on("fresh_outlier_t").set("v = 1").batchSize(10).chunkSize(6_000L).build());
             assertThat(new Planner(c).plan(v.spec(), v.table()).summary())
                     .matches("planned \\d+ chunk\\(s\\) at key arithmetic \\(no statistics\\); a \\d+-page sample found 1 chunk\\(s\\) over 1.5 chunk sizes"
-                            + " and cut them again \\(largest \\d+\\.\\d× the median\\)");
+                            + " and cut them again, and merged \\d+ chunk\\(s\\) into a neighbour \\(the largest held 10\\.0 chunk sizes\\)");
         }
     }
 
