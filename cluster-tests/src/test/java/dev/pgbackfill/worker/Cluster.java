@@ -39,11 +39,20 @@ final class Cluster implements AutoCloseable {
 
     /** As above, on the broker at {@code bootstrap} (e.g. one the test restarts). */
     Cluster(TestDatabase db, String workerUrl, String bootstrap) {
+        this(db, workerUrl, bootstrap, 8);
+    }
+
+    /** On a chunk topic of {@code partitions} partitions (one: every request goes to a single consumer). */
+    Cluster(TestDatabase db, int partitions) {
+        this(db, db.url(), TestKafka.bootstrap(), partitions);
+    }
+
+    private Cluster(TestDatabase db, String workerUrl, String bootstrap, int partitions) {
         this.db = db;
         this.workerUrl = workerUrl;
         this.dataSource = Database.open(DbConfig.of(db.url(), null, null), 4, "test-coordinator");
         ControlSchema.install(dataSource);
-        this.topic = new ChunkTopic(bootstrap, TestKafka.unique("chunks"), 8, TestKafka.unique("workers"));
+        this.topic = new ChunkTopic(bootstrap, TestKafka.unique("chunks"), partitions, TestKafka.unique("workers"));
         topic.ensureExists();
         this.publisher = new ChunkPublisher(topic);
         this.coordinator = newCoordinator();

@@ -35,6 +35,22 @@ public final class LeaseStore {
                    (SELECT extract(epoch FROM now() - w.heartbeat_at)::float8 FROM pgbackfill.worker w WHERE w.id = old.had),
                    c.partition::text"""
             .formatted(ChunkState.RUNNING.sql(), ChunkState.PENDING.sql());
+    /**
+     * Claims the longest-waiting published PENDING chunk of any RUNNING job (SKIP LOCKED: idle workers asking at once
+     * take different chunks), for a worker with a free runner that Kafka brought nothing.
+     */
+    private static final String CLAIM_NEXT = """
+            WITH pick AS (
+                SELECT c.job_id, c.chunk_no FROM pgbackfill.chunk c JOIN pgbackfill.job j ON j.id = c.job_id AND j.state = 'RUNNING'
+                 WHERE c.state = %2$s AND c.published_at < now() - ? * interval '1 millisecond'
+                 ORDER BY c.published_at, c.job_id, c.chunk_no LIMIT 1 FOR UPDATE OF c SKIP LOCKED)
+            UPDATE pgbackfill.chunk c
+               SET state = %1$s, lease_token = ?, lease_owner = ?, lease_expires_at = now() + ? * interval '1 millisecond',
+                   attempts = c.attempts + 1, started_at = coalesce(c.started_at, now()), updated_at = now()
+              FROM pick
+             WHERE c.job_id = pick.job_id AND c.chunk_no = pick.chunk_no
+         RETURNING c.job_id, c.chunk_no, c.lo::text, c.hi::text, c.cursor::text, c.skipped, c.partition::text"""
+            .formatted(ChunkState.RUNNING.sql(), ChunkState.PENDING.sql());
     private static final String UNLEASE = "lease_token = NULL, lease_owner = NULL, lease_expires_at = NULL";
 
     private final DataSource dataSource;
@@ -75,6 +91,31 @@ public final class LeaseStore {
                 }
                 return Optional.of(new ChunkLease(request.jobId(), request.chunkNo(), token, ChunkStore.key(rs.getString(1)),
                         ChunkStore.key(rs.getString(2)), ChunkStore.key(rs.getString(3)), rs.getBoolean(4), ChunkStore.partition(rs.getString(9))));
+            }
+        }
+    }
+
+    /**
+     * Claims a chunk no request brought: the published PENDING chunk of a RUNNING job that has waited longest, if it
+     * has waited at least {@code waited} since its request went out. Kafka hands each request to the one consumer
+     * that owns its partition, so a request can sit behind a busy worker while others idle (at a job's tail, or
+     * before a new worker's partitions are assigned); the lease decides who runs it, and the request, when it
+     * arrives, finds the chunk claimed and is dropped. Empty when nothing waits.
+     */
+    public Optional<ChunkLease> claimWaiting(Duration waited) throws SQLException {
+        UUID token = UUID.randomUUID();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement ps = c.prepareStatement(CLAIM_NEXT)) {
+            ps.setLong(1, waited.toMillis());
+            ps.setObject(2, token);
+            ps.setString(3, owner);
+            ps.setLong(4, leaseDuration.toMillis());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new ChunkLease(rs.getLong(1), rs.getInt(2), token, ChunkStore.key(rs.getString(3)),
+                        ChunkStore.key(rs.getString(4)), ChunkStore.key(rs.getString(5)), rs.getBoolean(6), ChunkStore.partition(rs.getString(7))));
             }
         }
     }

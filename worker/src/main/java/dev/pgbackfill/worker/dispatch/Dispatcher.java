@@ -35,6 +35,11 @@ public final class Dispatcher implements RequestConsumer.Intake, AutoCloseable {
     private final ExecutorService runners;
     private final AtomicInteger busy = new AtomicInteger();
     private final AtomicLong chunksDone = new AtomicLong();
+    /** An idle worker looks for waiting chunks this often at most (one indexed query over open chunks). */
+    static final Duration IDLE_LOOK_EVERY = Duration.ofMillis(250);
+    /** A request is left this long to its own consumer before an idle worker takes its chunk. */
+    static final Duration WAITING_AT_LEAST = Duration.ofMillis(500);
+    private volatile long lastIdleLook = System.nanoTime() - IDLE_LOOK_EVERY.toNanos();
     /**
      * Opens when claims and chunk runs keep failing on database errors: the worker then stops taking chunks (their
      * requests stay in Kafka, or are republished when leases expire) until a probe call succeeds.
@@ -67,6 +72,37 @@ public final class Dispatcher implements RequestConsumer.Intake, AutoCloseable {
     @Override
     public void onPoll() {
         onPoll.run();
+    }
+
+    /**
+     * Takes chunks whose requests wait in another consumer's partition ({@link LeaseStore#claimWaiting}) while this
+     * worker has free runners, at most every {@link #IDLE_LOOK_EVERY}: idle threads share a job's tail, and a worker
+     * whose partitions are not assigned yet starts at once.
+     */
+    @Override
+    public void onIdle() {
+        long now = System.nanoTime();
+        if (now - lastIdleLook < IDLE_LOOK_EVERY.toNanos()) {
+            return;
+        }
+        lastIdleLook = now;
+        while (hasRoom() && database.tryAcquirePermission()) {
+            long start = System.nanoTime();
+            Optional<ChunkLease> lease;
+            try {
+                lease = leases.claimWaiting(WAITING_AT_LEAST);
+                database.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            } catch (SQLException e) {
+                database.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+                log.warn("worker {}: cannot look for waiting chunks: {} (circuit {})", workerId, e.toString(), database.getState());
+                return;
+            }
+            if (lease.isEmpty()) {
+                return;
+            }
+            log.debug("worker {}: took waiting {}", workerId, lease.get().describe());
+            startRun(lease.get());
+        }
     }
 
     /** Claims the request's chunk and starts it; false when the database could not be asked (retry later). */

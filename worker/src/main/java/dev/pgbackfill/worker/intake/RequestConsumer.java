@@ -37,6 +37,12 @@ public final class RequestConsumer implements AutoCloseable {
 
         /** Called on every poll, e.g. for the worker's heartbeat. */
         void onPoll();
+
+        /**
+         * Called after a poll that brought nothing while a runner is free: the moment to take work whose request
+         * Kafka gave another consumer (queued behind its busy runners).
+         */
+        void onIdle();
     }
 
     private final String id;
@@ -105,6 +111,8 @@ public final class RequestConsumer implements AutoCloseable {
                 }
                 if (!records.isEmpty()) {
                     commit(c, hand(c, records));
+                } else if (!stopping && intake.hasRoom()) {
+                    intake.onIdle();
                 }
             }
         } catch (WakeupException e) {
