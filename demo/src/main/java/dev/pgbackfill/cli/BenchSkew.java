@@ -75,6 +75,10 @@ final class BenchSkew {
     List<BenchCommand.Result> measure(DataSource ds, PrintStream err) throws Exception {
         List<BenchCommand.Result> out = new ArrayList<>();
         java.util.Map<String, Double> references = new java.util.HashMap<>();
+        // one unreported run first: the first job in a fresh JVM pays for class loading and JIT, and the uniform
+        // reference, which runs first, would otherwise be slow and flatter every ratio after it
+        create(ds, shapes(b.rows).getFirst());
+        err.printf(Locale.ROOT, "  skew: warm-up run (not reported) %.2f s%n", run(ds, err)[0]);
         for (Shape shape : shapes(b.rows)) {
             create(ds, shape);
             double[] run = run(ds, err);
