@@ -47,7 +47,7 @@ final class PlanNotes {
         if (checked) {
             s.append("; a ").append(pagesSampled).append("-page sample ");
             if (chunksCutAgain == 0 && chunksMerged == 0) {
-                s.append("found them even");
+                s.append("found no chunk over ").append(Evenness.OVERFULL).append(" chunk sizes");
             }
             if (chunksCutAgain > 0) {
                 s.append("found ").append(chunksCutAgain).append(" chunk(s) over ").append(Evenness.OVERFULL)
@@ -56,7 +56,7 @@ final class PlanNotes {
             if (chunksMerged > 0) {
                 s.append(chunksCutAgain > 0 ? ", and merged " : "merged ").append(chunksMerged).append(" chunk(s) into a neighbour");
             }
-            s.append(String.format(Locale.ROOT, " (the largest held %.1f chunk sizes)", largestInChunkSizes));
+            s.append(String.format(Locale.ROOT, " (the largest held %.1f, as sampled)", largestInChunkSizes));
         } else {
             s.append(" (").append(pagesSampled).append(" pages read)");
         }

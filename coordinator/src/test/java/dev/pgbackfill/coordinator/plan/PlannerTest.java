@@ -303,7 +303,7 @@ class PlannerTest {
             SpecValidator.Validated v = new SpecValidator(c).validate(BackfillSpec.on("fresh_outlier_t").set("v = 1").batchSize(10).chunkSize(6_000L).build());
             assertThat(new Planner(c).plan(v.spec(), v.table()).summary())
                     .matches("planned \\d+ chunk\\(s\\) at key arithmetic \\(no statistics\\); a \\d+-page sample found 1 chunk\\(s\\) over 1.5 chunk sizes"
-                            + " and cut them again, and merged \\d+ chunk\\(s\\) into a neighbour \\(the largest held 10\\.0 chunk sizes\\)");
+                            + " and cut them again, and merged \\d+ chunk\\(s\\) into a neighbour \\(the largest held 10\\.0, as sampled\\)");
         }
     }
 
