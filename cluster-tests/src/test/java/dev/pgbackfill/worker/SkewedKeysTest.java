@@ -65,7 +65,7 @@ class SkewedKeysTest {
         assertThat(Audit.rowsNotUpdatedOnce(db, "sk_fresh", "t.id")).isZero();
         assertCoverWithoutGapOrOverlap(s.id());
         assertThat(db.queryString("SELECT reason FROM pgbackfill.job_event WHERE job_id = ? AND from_state = 'PLANNING' AND to_state = 'RUNNING'", s.id()))
-                .startsWith("planned ").contains("at key arithmetic (no statistics)").contains("found 1 chunk(s) over 1.5 chunk sizes and cut them again");
+                .startsWith("planned ").contains("at key arithmetic (no statistics)").contains("sample cut 1 chunk(s) over 1.5 chunk sizes again");
         List<Long> rows = db.query("SELECT rows_done FROM pgbackfill.chunk WHERE job_id = ? AND rows_done > 1 ORDER BY rows_done", s.id())
                 .stream().map(r -> Long.parseLong(r.getFirst())).toList();
         assertThat(rows).as("the 600 000 rows in about 30 chunks, the largest within twice the median").hasSizeBetween(20, 40);

@@ -184,7 +184,8 @@ class ThrottleTest {
         ThrottleSettings fast = new ThrottleSettings(null, null, 20, 5, 1_000, null, null, null, null, null, null, null);
 
         // ~1 ms per row: a 1000-row batch takes about 1 s, 50 times the 20 ms target
-        long job = cluster.launch(BackfillSpec.on("ab").set("b = a + 0 * length(pg_sleep(0.001)::text)").where("b IS NULL").batchSize(1_000).throttle(fast).build());
+        long job = cluster.launch(BackfillSpec.on("ab").set("b = a + 0 * length(pg_sleep(0.001)::text)").where("b IS NULL").batchSize(1_000)
+                .chunkSize(2_000L).throttle(fast).build()); // one chunk: a worker's first batch of a chunk starts at the configured size
         JobStatus s = cluster.awaitFinished(job, Duration.ofSeconds(60));
 
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);

@@ -36,13 +36,16 @@ public final class LeaseStore {
                    c.partition::text"""
             .formatted(ChunkState.RUNNING.sql(), ChunkState.PENDING.sql());
     /**
-     * Claims the longest-waiting published PENDING chunk of any RUNNING job (SKIP LOCKED: idle workers asking at once
-     * take different chunks), for a worker with a free runner that Kafka brought nothing.
+     * Claims the longest-waiting PENDING chunk of any RUNNING job whose request is out (SKIP LOCKED: idle workers
+     * asking at once take different chunks), for a worker with a free runner that Kafka brought nothing. A request is
+     * out when the chunk was published after its last change ({@code published_at > updated_at}: publishing touches
+     * only {@code published_at}). A chunk given back after an error is not: {@code release} stamps both with the same
+     * {@code now()}, and it waits for the coordinator's republication, after the republish interval, as before.
      */
     private static final String CLAIM_NEXT = """
             WITH pick AS (
                 SELECT c.job_id, c.chunk_no FROM pgbackfill.chunk c JOIN pgbackfill.job j ON j.id = c.job_id AND j.state = 'RUNNING'
-                 WHERE c.state = %2$s AND c.published_at < now() - ? * interval '1 millisecond'
+                 WHERE c.state = %2$s AND c.published_at > c.updated_at AND c.published_at < now() - ? * interval '1 millisecond'
                  ORDER BY c.published_at, c.job_id, c.chunk_no LIMIT 1 FOR UPDATE OF c SKIP LOCKED)
             UPDATE pgbackfill.chunk c
                SET state = %1$s, lease_token = ?, lease_owner = ?, lease_expires_at = now() + ? * interval '1 millisecond',

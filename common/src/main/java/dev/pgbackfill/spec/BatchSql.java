@@ -133,40 +133,16 @@ public final class BatchSql {
     }
 
     /**
-     * Read-only: the first whole key whose leading column is at or after a value (parameter: that value), an index
-     * probe: how the planner turns a quantile of a composite key's leading column into a chunk bound.
+     * Read-only: the last whole key whose leading column is at or before a value (parameter: that value), an index
+     * probe: how the planner turns a cut of a composite key's leading column into a chunk bound, so that the chunk
+     * {@code (…, that key]} holds every row whose leading column is at or before the value, as the planner counted it.
      */
-    public String firstKeyFrom() {
+    public String lastKeyUpTo() {
         String cols = spec.keys().stream().map(k -> "t." + k.quoted() + "::text").collect(Collectors.joining(", "));
+        String descending = spec.keys().stream().map(k -> "t." + k.quoted() + " DESC").collect(Collectors.joining(", "));
         KeyColumn lead = spec.keys().get(0);
-        return "SELECT " + cols + " FROM " + spec.table().sql() + " t WHERE t." + lead.quoted() + " >= CAST(? AS " + lead.type() + ")"
-                + " ORDER BY " + keyOrder + " LIMIT 1";
-    }
-
-    /**
-     * Read-only, for the planner: {@code pieces - 1} keys that cut a block sample's keys in the range into pieces of as
-     * many sampled rows, sorted by the server (so in the key's own order and collation). Parameters: the sample's
-     * percent, the range's bounds as in {@link #batch}, then {@code pieces} twice.
-     */
-    public String sampleCuts(boolean lower, boolean upper) {
-        String cols = IntStream.range(0, spec.keys().size()).mapToObj(i -> "s." + ALIAS + i + "::text").collect(Collectors.joining(", "));
-        return "SELECT " + cols + " FROM (SELECT " + aliasedKeys() + ", row_number() OVER (ORDER BY " + keyOrder + ") AS pgbf_rn,"
-                + " count(*) OVER () AS pgbf_n FROM " + spec.table().sql() + " t TABLESAMPLE SYSTEM (?) REPEATABLE (7)"
-                + " WHERE " + keyRange(lower, upper) + ") s"
-                + " WHERE s.pgbf_rn < s.pgbf_n AND s.pgbf_rn * ? / s.pgbf_n > (s.pgbf_rn - 1) * ? / s.pgbf_n ORDER BY s.pgbf_rn";
-    }
-
-    /**
-     * Read-only, for the planner: a block sample's rows in each chunk of the leading key column cut at an array of
-     * values, as {@code (chunk, rows)}: chunk {@code i} is {@code (cut i-1, cut i]} as everywhere else (width_bucket
-     * counts a key equal to a cut into the next range; the correction puts it back). Parameters: the cuts (a
-     * {@code text[]}), then the sample's percent.
-     */
-    public String sampleBuckets() {
-        KeyColumn lead = spec.keys().get(0);
-        return "SELECT s.b - coalesce((s.c[s.b] = s.k)::int, 0), count(*) FROM (SELECT width_bucket(t." + lead.quoted() + ", cc.c) AS b, t."
-                + lead.quoted() + " AS k, cc.c FROM (SELECT CAST(CAST(? AS text[]) AS " + lead.type() + "[]) AS c) cc, "
-                + spec.table().sql() + " t TABLESAMPLE SYSTEM (?) REPEATABLE (7)) s GROUP BY 1";
+        return "SELECT " + cols + " FROM " + spec.table().sql() + " t WHERE t." + lead.quoted() + " <= CAST(? AS " + lead.type() + ")"
+                + " ORDER BY " + descending + " LIMIT 1";
     }
 
     /** Read-only: min and max key (integer single-column keys), for the planner. */

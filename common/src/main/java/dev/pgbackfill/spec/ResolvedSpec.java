@@ -31,11 +31,6 @@ public record ResolvedSpec(QualifiedName table, List<KeyColumn> keys, List<Resol
         return new ResolvedSpec(partition, keys, assignments, from, join, predicate, derivedPredicate, batchSize, chunkSize, disableTriggers);
     }
 
-    /** The same spec keyed on its leading column alone: how a planner cuts a composite key before making whole keys. */
-    public ResolvedSpec onLeadingKey() {
-        return new ResolvedSpec(table, keys.subList(0, 1), assignments, from, join, predicate, derivedPredicate, batchSize, chunkSize, disableTriggers);
-    }
-
     public boolean hasJoin() {
         return from != null;
     }

@@ -83,7 +83,10 @@ public final class JobLifecycle {
         return jobId;
     }
 
-    /** Cuts the job's chunks and makes it RUNNING, in one transaction; a failure fails the job. */
+    /**
+     * Cuts the job's chunks and makes it RUNNING, in one transaction; a failure fails the job. A job cancelled
+     * meanwhile stays CANCELLED with no chunk (launch still returns its id: its status says what happened).
+     */
     private int plan(Connection c, long jobId, SpecValidator.Validated v, String actor) throws SQLException {
         try {
             Plan plan = new Planner(c).plan(v.spec(), v.table());
@@ -93,6 +96,11 @@ public final class JobLifecycle {
             return plan.chunks().size();
         } catch (SQLException | RuntimeException e) {
             c.rollback();
+            if (jobs.status(jobId).state() == JobState.CANCELLED) {
+                // an operator cancelled it while its chunks were cut: that is its end, not a planning failure
+                log.info("job {} was cancelled while it was being planned: no chunk was written", jobId);
+                return 0;
+            }
             jobs.transition(jobId, JobState.FAILED, "coordinator", "planning failed: " + e.getMessage());
             throw e;
         }

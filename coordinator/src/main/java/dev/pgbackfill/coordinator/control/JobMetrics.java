@@ -65,11 +65,18 @@ public final class JobMetrics {
         return registry == null || metered.containsKey(jobId);
     }
 
-    /** Refreshes every job metered so far, so finished jobs keep their final values. */
+    /**
+     * Refreshes every job metered so far that was not yet seen finished, so paused jobs follow and finished ones keep
+     * their final values. A job seen SUCCEEDED, FAILED or CANCELLED is not read again (its status no longer changes;
+     * a FAILED job that is resumed is RUNNING again and refreshed by the monitor's tick): a coordinator that ran
+     * thousands of jobs does not re-read them all every few seconds.
+     */
     public void refreshAll() {
-        for (long jobId : metered.keySet()) {
-            refresh(jobId);
-        }
+        metered.forEach((jobId, last) -> {
+            if (!last.state().isTerminal()) {
+                refresh(jobId);
+            }
+        });
     }
 
     /** Tagged with the job and its table: one series per job, so cardinality grows with jobs, not with rows or chunks. */

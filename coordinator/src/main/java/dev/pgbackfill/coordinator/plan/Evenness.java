@@ -1,47 +1,75 @@
 package dev.pgbackfill.coordinator.plan;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Whether a plan's chunks hold about a chunk's worth of rows each, judged from a block sample of the relation (so
  * independent of the statistics the plan may have come from, which can be stale or absent): which chunks to cut
  * again and into how many pieces, and which neighbours to merge. A pure function of the sample's counts.
+ *
+ * <p>The rows of one page are one observation, not many (they are neighbours in key order), so what a count can
+ * say is bounded by the distinct pages behind it: a chunk is only cut again when {@value #MIN_PAGES_SEEN} pages or
+ * more saw it, and neighbours are only merged when the sample read that many pages per chunk on average — below
+ * that, a chunk that looks empty may just not have been sampled. (A sample of the whole relation is exact.)
  */
 final class Evenness {
     /** A chunk is cut again above this many times the chunk size: below it, the sample's own noise could be the cause. */
     static final double OVERFULL = 1.5;
-    /** Fewer sampled rows than this in a chunk say too little to cut it again (unless the sample was the whole relation). */
-    static final long MIN_SAMPLED = 20;
+    /** Fewer distinct pages than this say too little about a chunk's size to change it. */
+    static final long MIN_PAGES_SEEN = 8;
 
     private Evenness() {
+    }
+
+    /** What the sample found in each chunk, in key order: rows and distinct pages. */
+    record Sampled(long[] rows, long[] pages) {
+        long largestRows() {
+            long max = 0;
+            for (long r : rows) {
+                max = Math.max(max, r);
+            }
+            return max;
+        }
+
+        long totalPages() {
+            long sum = 0;
+            for (long p : pages) {
+                sum += p;
+            }
+            return sum;
+        }
     }
 
     /**
      * What to change in a plan: each chunk (by position) that holds more than {@link #OVERFULL} chunk sizes is cut
      * into pieces of about one, and runs of neighbours that together still fit in one chunk size are merged (the
-     * chunks a stale histogram cuts where few rows are left), so every chunk carries a chunk's fixed costs for about a
-     * chunk's rows.
+     * chunks a stale histogram cuts where few rows are left), so every chunk carries a chunk's fixed costs for about
+     * a chunk's rows.
      *
-     * @param sampled        sampled rows in each chunk, in key order
-     * @param rowsPerSampled the rows of the relation one sampled row stands for (100 ÷ the sample's percent)
+     * @param rowsPerSampled the relation's rows one sampled row stands for (100 ÷ the sample's percent; 1: all of it)
      * @param chunkSize      the rows a chunk should hold
      * @param maxPieces      the most pieces all chunks together may gain (the plan's chunk cap)
      */
-    static Reshape reshape(long[] sampled, double rowsPerSampled, long chunkSize, long maxPieces) {
+    static Reshape reshape(Sampled sampled, double rowsPerSampled, long chunkSize, long maxPieces) {
+        boolean exact = rowsPerSampled <= 1.0;
+        int chunks = sampled.rows().length;
+        boolean mayMerge = exact || sampled.totalPages() >= MIN_PAGES_SEEN * chunks;
         Map<Integer, Integer> cut = new LinkedHashMap<>();
-        java.util.Set<Integer> merged = new java.util.LinkedHashSet<>();
+        Set<Integer> merged = new LinkedHashSet<>();
         long budget = maxPieces;
         double run = 0;
-        for (int i = 0; i < sampled.length; i++) {
-            double rows = sampled[i] * rowsPerSampled;
-            boolean enough = sampled[i] >= MIN_SAMPLED || rowsPerSampled <= 1.0;
-            if (enough && rows > OVERFULL * chunkSize && budget > 0) {
-                int pieces = (int) Math.min(Math.min(budget + 1, Integer.MAX_VALUE), Math.round(Math.ceil(rows / chunkSize)));
+        for (int i = 0; i < chunks; i++) {
+            double rows = sampled.rows()[i] * rowsPerSampled;
+            boolean seen = exact || sampled.pages()[i] >= MIN_PAGES_SEEN;
+            if (seen && rows > OVERFULL * chunkSize && budget > 0) {
+                int pieces = (int) Math.min(Math.min(budget + 1, Integer.MAX_VALUE), (long) Math.ceil(rows / chunkSize));
                 cut.put(i, pieces);
                 budget -= pieces - 1;
-                run = rows - (pieces - 1) * (rows / pieces); // its last piece, which a small neighbour may join
-            } else if (i > 0 && run + rows <= chunkSize) {
+                run = rows / pieces; // its last piece, which a small neighbour may join
+            } else if (mayMerge && i > 0 && run + rows <= chunkSize) {
                 merged.add(i - 1); // the cut between chunk i - 1 and chunk i goes
                 run += rows;
             } else {
@@ -56,9 +84,6 @@ final class Evenness {
      * @param cutsDropped  positions of the cuts to drop: cut {@code i} ends chunk {@code i}, so chunks {@code i} and
      *                     {@code i + 1} become one
      */
-    record Reshape(Map<Integer, Integer> cutInto, java.util.Set<Integer> cutsDropped) {
-        boolean isEmpty() {
-            return cutInto.isEmpty() && cutsDropped.isEmpty();
-        }
+    record Reshape(Map<Integer, Integer> cutInto, Set<Integer> cutsDropped) {
     }
 }

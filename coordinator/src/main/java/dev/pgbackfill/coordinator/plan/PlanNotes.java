@@ -13,14 +13,18 @@ final class PlanNotes {
     private int chunksMerged;
     private double largestInChunkSizes;
     private String resized = "";
+    private int relationsResized;
 
     void source(String source) {
         sources.add(source);
     }
 
     /** A relation held far more rows than its statistics said: it was planned again for what the sample saw. */
-    void resized(long wanted, long seen) {
-        resized = "; statistics promised " + wanted + " chunk(s), a sample saw rows for " + seen;
+    void resized(long wanted, long seen, long pagesRead) {
+        relationsResized++;
+        resized = relationsResized == 1 ? "; statistics promised " + wanted + " chunk(s), a sample saw rows for " + seen
+                : "; in " + relationsResized + " relations a sample saw over twice the rows statistics promised";
+        pagesSampled += pagesRead;
     }
 
     /** A relation without statistics was cut at a sample's keys. */
@@ -47,14 +51,13 @@ final class PlanNotes {
         if (checked) {
             s.append("; a ").append(pagesSampled).append("-page sample ");
             if (chunksCutAgain == 0 && chunksMerged == 0) {
-                s.append("found no chunk over ").append(Evenness.OVERFULL).append(" chunk sizes");
+                s.append("changed nothing");
             }
             if (chunksCutAgain > 0) {
-                s.append("found ").append(chunksCutAgain).append(" chunk(s) over ").append(Evenness.OVERFULL)
-                        .append(" chunk sizes and cut them again");
+                s.append("cut ").append(chunksCutAgain).append(" chunk(s) over ").append(Evenness.OVERFULL).append(" chunk sizes again");
             }
             if (chunksMerged > 0) {
-                s.append(chunksCutAgain > 0 ? ", and merged " : "merged ").append(chunksMerged).append(" chunk(s) into a neighbour");
+                s.append(chunksCutAgain > 0 ? " and merged " : "merged ").append(chunksMerged).append(" chunk(s) into a neighbour");
             }
             s.append(String.format(Locale.ROOT, " (the largest held %.1f, as sampled)", largestInChunkSizes));
         } else {

@@ -112,55 +112,56 @@ public final class Planner {
     /**
      * Where to cut: at the quantiles of the key's (leading column's) statistics histogram when the relation was
      * analysed ({@link KeyHistogram}), else an integer key by min/max arithmetic — then checked against a block
-     * sample, which cuts again any chunk holding well over a chunk's rows (stale statistics, gaps in the key).
-     * Without statistics any other key is cut at the sample's own keys. When the sample sees rows for more than twice
-     * the chunks the statistics promised, a sample sized for what it sees does the check (or the cut).
+     * sample, which cuts again any chunk holding well over a chunk's rows (stale statistics, gaps in the key) and
+     * merges neighbours that fit in one. Without statistics any other key is cut at the sample's own keys. When the
+     * sample sees rows for more than twice the chunks the statistics promised, a sample sized for them is taken.
      */
     private List<List<String>> bounds(ResolvedSpec spec, long wanted, long chunkSize) throws SQLException {
-        KeySample sample = KeySample.of(connection, spec.table(), wanted);
+        KeySample sample = KeySample.of(connection, spec, wanted);
         long seen = Math.min(MAX_CHUNKS, (sample.estimatedRows() + chunkSize - 1) / chunkSize);
         if (seen > 2 * wanted) {
-            how.resized(wanted, seen);
-            sample = KeySample.of(connection, spec.table(), seen); // far more rows than statistics said: a sample sized for them
+            how.resized(wanted, seen, sample.pagesRead());
+            sample = KeySample.of(connection, spec, seen);
         }
-        List<List<String>> cuts = fromStatisticsOrArithmetic(spec, wanted);
+        List<String> cuts = leadingCuts(spec, wanted);
         if (cuts.isEmpty()) {
             how.sampled(sample.pagesRead());
-            return sample.cuts(spec, null, null, Math.max(wanted, seen));
+            return sample.cuts(Math.max(wanted, seen));
         }
-        KeySample.Evened evened = sample.evened(spec.keys().size() == 1 ? spec : spec.onLeadingKey(), cuts, chunkSize, MAX_CHUNKS);
+        KeySample.Evened evened = sample.evened(cuts, chunkSize, MAX_CHUNKS);
         how.checked(sample.pagesRead(), evened);
-        return spec.keys().size() == 1 ? evened.cuts() : wholeKeysFrom(spec, evened.cuts());
+        return spec.keys().size() == 1 ? evened.cuts().stream().map(List::of).toList() : wholeKeysUpTo(spec, evened.cuts());
     }
 
     /** Leading-column cuts from the histogram, or by arithmetic for a single integer key; empty when neither applies. */
-    private List<List<String>> fromStatisticsOrArithmetic(ResolvedSpec spec, long wanted) throws SQLException {
+    private List<String> leadingCuts(ResolvedSpec spec, long wanted) throws SQLException {
         boolean leadInteger = spec.keys().get(0).isInteger();
         List<String> histogram = KeyHistogram.bounds(connection, spec.table(), spec.keys().get(0).name());
         if (histogram.size() >= 2) {
             List<List<String>> cuts = leadInteger ? KeyHistogram.integerCuts(histogram, wanted) : KeyHistogram.edgeCuts(histogram, wanted);
             if (!cuts.isEmpty()) {
                 how.source("the statistics' quantiles");
-                return cuts;
+                return cuts.stream().map(List::getFirst).toList();
             }
         }
         if (spec.keys().size() == 1 && leadInteger) {
             how.source("key arithmetic (no statistics)");
-            return integerBounds(spec, wanted);
+            return integerBounds(spec, wanted).stream().map(List::getFirst).toList();
         }
         return List.of();
     }
 
     /**
-     * A composite key is cut at its leading column's quantiles: each becomes the first whole key at or after it (one
-     * index probe each), distinct and in order. (A block sample of a composite key comes in clumps of neighbouring
-     * keys, one clump per page read, and makes chunks of a few dozen rows next to chunks of hundreds of thousands.)
+     * A composite key is cut at its leading column's values: each becomes the last whole key whose leading column is
+     * at or before it (one index probe each), distinct and in order, so a chunk holds exactly the rows the sample
+     * counted for it. (A block sample of a composite key's whole keys would come in clumps of neighbouring keys, one
+     * clump per page read.)
      */
-    private List<List<String>> wholeKeysFrom(ResolvedSpec spec, List<List<String>> leadingCuts) throws SQLException {
+    private List<List<String>> wholeKeysUpTo(ResolvedSpec spec, List<String> leadingCuts) throws SQLException {
         List<List<String>> out = new ArrayList<>();
-        try (PreparedStatement ps = connection.prepareStatement(new BatchSql(spec).firstKeyFrom())) {
-            for (List<String> cut : leadingCuts) {
-                ps.setString(1, cut.getFirst());
+        try (PreparedStatement ps = connection.prepareStatement(new BatchSql(spec).lastKeyUpTo())) {
+            for (String cut : leadingCuts) {
+                ps.setString(1, cut);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         List<String> key = new ArrayList<>();
@@ -202,24 +203,26 @@ public final class Planner {
     }
 
     /**
-     * reltuples when the relation was ever analysed; otherwise a count up to {@link #COUNTED_UP_TO} rows (small and
-     * new tables), and beyond that the server's own estimate from the relation's pages: never a full scan.
+     * The relation's rows without a scan. Once it was analysed or vacuumed, the server's own estimate: reltuples
+     * scaled by how the relation's pages grew since (a bulk load after the last ANALYZE counts; a table analysed while
+     * empty is not taken for empty). Never analysed: a count up to {@link #COUNTED_UP_TO} rows (small and new tables,
+     * exactly), and beyond that the server's estimate from the relation's pages.
      */
     private long tableRows(QualifiedName relation, double reltuples) throws SQLException {
-        if (reltuples >= 0) {
-            return (long) reltuples;
-        }
-        try (Statement st = connection.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM (SELECT FROM " + relation.sql() + " LIMIT " + (COUNTED_UP_TO + 1) + ") s")) {
-            rs.next();
-            if (rs.getLong(1) <= COUNTED_UP_TO) {
-                return rs.getLong(1);
+        if (reltuples < 0) {
+            try (Statement st = connection.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT count(*) FROM (SELECT FROM " + relation.sql() + " LIMIT " + (COUNTED_UP_TO + 1) + ") s")) {
+                rs.next();
+                if (rs.getLong(1) <= COUNTED_UP_TO) {
+                    return rs.getLong(1);
+                }
             }
         }
         try (Statement st = connection.createStatement();
              ResultSet rs = st.executeQuery("EXPLAIN (FORMAT JSON) SELECT FROM " + relation.sql())) {
             rs.next();
-            return Math.max(COUNTED_UP_TO, dev.pgbackfill.job.Json.MAPPER.readTree(rs.getString(1)).get(0).get("Plan").get("Plan Rows").asLong());
+            long estimate = dev.pgbackfill.job.Json.MAPPER.readTree(rs.getString(1)).get(0).get("Plan").get("Plan Rows").asLong();
+            return reltuples < 0 ? Math.max(COUNTED_UP_TO + 1, estimate) : Math.max((long) reltuples, estimate);
         }
     }
 

@@ -302,8 +302,24 @@ class PlannerTest {
         try (Connection c = db.connect()) {
             SpecValidator.Validated v = new SpecValidator(c).validate(BackfillSpec.on("fresh_outlier_t").set("v = 1").batchSize(10).chunkSize(6_000L).build());
             assertThat(new Planner(c).plan(v.spec(), v.table()).summary())
-                    .matches("planned \\d+ chunk\\(s\\) at key arithmetic \\(no statistics\\); a \\d+-page sample found 1 chunk\\(s\\) over 1.5 chunk sizes"
-                            + " and cut them again, and merged \\d+ chunk\\(s\\) into a neighbour \\(the largest held 10\\.0, as sampled\\)");
+                    .matches("planned \\d+ chunk\\(s\\) at key arithmetic \\(no statistics\\); a \\d+-page sample cut 1 chunk\\(s\\) over 1.5 chunk sizes"
+                            + " again and merged \\d+ chunk\\(s\\) into a neighbour \\(the largest held 10\\.0, as sampled\\)");
+        }
+    }
+
+    @Test
+    void aPartitionedTablePlannedAsAWholeIsSampledByItsPartitionsPagesNotReadWhole() throws Exception {
+        // the parent has no pages of its own: sized by the parent, the "sample" would be every partition, whole
+        db.exec("CREATE TABLE rls_big (id bigint NOT NULL, region text NOT NULL, v int, PRIMARY KEY (id, region)) PARTITION BY LIST (region); "
+                + "CREATE TABLE rls_big_eu PARTITION OF rls_big FOR VALUES IN ('eu'); CREATE TABLE rls_big_us PARTITION OF rls_big FOR VALUES IN ('us'); "
+                + "INSERT INTO rls_big SELECT g, CASE WHEN g % 2 = 0 THEN 'us' ELSE 'eu' END, 0 FROM generate_series(1, 200000) g; "
+                + "ALTER TABLE rls_big ENABLE ROW LEVEL SECURITY");
+        try (Connection c = db.connect()) {
+            SpecValidator.Validated v = new SpecValidator(c).validate(BackfillSpec.on("rls_big").set("v = 1").build());
+            KeySample sample = KeySample.of(c, v.spec(), 2);
+
+            assertThat(sample.pagesRead()).as("the minimum sample, of the partitions' ~1 100 pages").isEqualTo(KeySample.MIN_PAGES);
+            assertThat(sample.estimatedRows()).isBetween(150_000L, 250_000L);
         }
     }
 
