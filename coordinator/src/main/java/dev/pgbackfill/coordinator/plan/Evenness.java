@@ -24,7 +24,7 @@ final class Evenness {
     private Evenness() {
     }
 
-    /** What the sample found in each chunk, in key order: rows and distinct pages. */
+    /** What the sample found in each chunk, in key order: rows, and the pages they stand for. */
     record Sampled(long[] rows, long[] pages) {
         long largestRows() {
             long max = 0;

@@ -22,9 +22,12 @@ final class KeySample {
     static final int PAGES_PER_CHUNK = 30;
     static final int MIN_PAGES = 100;
     static final int MAX_PAGES = 3_000;
+    /** A table's pages, or a partitioned table's partitions' (pg_partition_tree lists nothing for a plain table). */
     private static final String PAGES = """
-            SELECT coalesce(sum(pg_relation_size(p.relid)), 0) / current_setting('block_size')::bigint
-              FROM pg_partition_tree(CAST(? AS regclass)) p WHERE p.isleaf""";
+            SELECT CASE WHEN c.relkind = 'p'
+                        THEN (SELECT coalesce(sum(pg_relation_size(p.relid)), 0) FROM pg_partition_tree(c.oid) p WHERE p.isleaf)
+                        ELSE pg_relation_size(c.oid) END / current_setting('block_size')::bigint
+              FROM pg_class c WHERE c.oid = CAST(? AS regclass)""";
     private final Connection connection;
     private final SampleSql sql;
     private final long pages;
@@ -145,9 +148,13 @@ final class KeySample {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     rows[rs.getInt(1)] += rs.getLong(2);
-                    pagesSeen[rs.getInt(1)] += rs.getLong(3);
                 }
             }
+        }
+        // pages behind each count, from the sample's rows per page (counting distinct pages per row doubled the read's cost)
+        double rowsPerPage = Math.max(1.0, (double) sampledRows / Math.max(1, pagesRead()));
+        for (int i = 0; i < rows.length; i++) {
+            pagesSeen[i] = (long) Math.ceil(rows[i] / rowsPerPage);
         }
         return new Evenness.Sampled(rows, pagesSeen);
     }

@@ -39,11 +39,11 @@ final class SampleSql {
     }
 
     /**
-     * The sample's rows and distinct pages in each chunk of the leading key column cut at an array of values:
-     * {@code (chunk, rows, pages)}. Parameters: the cuts ({@code text[]}), then the percent.
+     * The sample's rows in each chunk of the leading key column cut at an array of values: {@code (chunk, rows)}.
+     * Parameters: the cuts ({@code text[]}), then the percent.
      */
     String perChunk() {
-        return "SELECT b.chunk, count(*), count(DISTINCT b.page) FROM (" + chunked() + ") b GROUP BY 1";
+        return "SELECT b.chunk, count(*) FROM (" + chunked() + ") b GROUP BY 1";
     }
 
     /**
@@ -59,15 +59,14 @@ final class SampleSql {
     }
 
     /**
-     * Each sampled row's chunk, leading key value and page. width_bucket counts a value equal to a cut into the range
-     * that starts there; the correction puts it back in the chunk that cut ends. A page is named with its relation
-     * (a partitioned table's sample spans its partitions).
+     * Each sampled row's chunk and leading key value. width_bucket counts a value equal to a cut into the range that
+     * starts there; the correction puts it back in the chunk that cut ends.
      */
     private String chunked() {
         KeyColumn lead = spec.keys().get(0);
         String k = "t." + lead.quoted();
-        return "SELECT w.bucket - coalesce((w.cuts[w.bucket] = w.pgbf_k0)::int, 0) AS chunk, w.pgbf_k0, w.page FROM (SELECT width_bucket(" + k
-                + ", cc.cuts) AS bucket, " + k + " AS pgbf_k0, cc.cuts, (t.tableoid::bigint << 32) + ((t.ctid::text::point)[0])::bigint AS page"
+        return "SELECT w.bucket - coalesce((w.cuts[w.bucket] = w.pgbf_k0)::int, 0) AS chunk, w.pgbf_k0 FROM (SELECT width_bucket(" + k
+                + ", cc.cuts) AS bucket, " + k + " AS pgbf_k0, cc.cuts"
                 + " FROM (SELECT CAST(CAST(? AS text[]) AS " + lead.type() + "[]) AS cuts) cc, " + spec.table().sql() + SAMPLE + ") w";
     }
 }

@@ -324,6 +324,17 @@ class PlannerTest {
     }
 
     @Test
+    void aPlainTablesSampleReadsAPartOfItsPagesNotAll() throws Exception {
+        try (Connection c = db.connect()) {
+            SpecValidator.Validated v = new SpecValidator(c).validate(BackfillSpec.on("stale_t").set("v = 1").build());
+            KeySample sample = KeySample.of(c, v.spec(), 2);
+
+            assertThat(sample.pagesRead()).as("the minimum sample, of the table's ~1 600 pages").isEqualTo(KeySample.MIN_PAGES);
+            assertThat(sample.rowsPerSampled()).isGreaterThan(10);
+        }
+    }
+
+    @Test
     void aPartitionedTableWithRowLevelSecurityOrStatementTriggersIsPlannedAsAWhole() throws Exception {
         // a batch on a partition would bypass the parent's policies, and its statement-level triggers would not fire
         assertThat(plan("secured_t", 100L)).hasSize(10).allSatisfy(r -> assertThat(r.partition()).isNull());
