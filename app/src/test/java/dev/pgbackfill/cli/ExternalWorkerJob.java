@@ -33,12 +33,17 @@ final class ExternalWorkerJob implements AutoCloseable {
     private final ChunkPublisher publisher;
 
     ExternalWorkerJob(TestDatabase db, String name) throws Exception {
+        this(db, name, ROWS, "0.002", 2);
+    }
+
+    /** As above with {@code rows} rows, {@code sleep} seconds per row and the worker's lease in seconds. */
+    ExternalWorkerJob(TestDatabase db, String name, int rows, String sleep, int leaseSeconds) throws Exception {
         db.exec("""
                 CREATE TABLE slow (id bigint PRIMARY KEY, a int NOT NULL, b int);
-                INSERT INTO slow SELECT g, g FROM generate_series(1, 3000) g;
+                INSERT INTO slow SELECT g, g FROM generate_series(1, %d) g;
                 CREATE TABLE audit_log (key bigint NOT NULL);
                 CREATE FUNCTION audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN INSERT INTO audit_log VALUES (NEW.id); RETURN NEW; END $$;
-                CREATE TRIGGER audit AFTER UPDATE ON slow FOR EACH ROW EXECUTE FUNCTION audit();""");
+                CREATE TRIGGER audit AFTER UPDATE ON slow FOR EACH ROW EXECUTE FUNCTION audit();""".formatted(rows));
         String topicName = TestKafka.unique(name);
         dataSource = Database.open(DbConfig.of(db.url(), null, null), 6, name + "-test");
         ControlSchema.install(dataSource);
@@ -51,9 +56,10 @@ final class ExternalWorkerJob implements AutoCloseable {
         workerLog = Path.of("target", name + "-worker.log");
         worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(), "worker",
-                "--db", db.url(), "--kafka", TestKafka.bootstrap(), "--topic", topicName, "--threads", "1", "--lease-seconds", "2")
+                "--db", db.url(), "--kafka", TestKafka.bootstrap(), "--topic", topicName, "--threads", "1", "--lease-seconds", Integer.toString(leaseSeconds))
                 .redirectErrorStream(true).redirectOutput(new File(workerLog.toString())).start();
-        job = coordinator.launch(BackfillSpec.on("slow").set("b = a + 1 + 0 * length(pg_sleep(0.002)::text)").where("b IS NULL").batchSize(50).chunkSize(3_000L).build(), "test");
+        job = coordinator.launch(BackfillSpec.on("slow").set("b = a + 1 + 0 * length(pg_sleep(" + sleep + ")::text)").where("b IS NULL").batchSize(50)
+                .chunkSize((long) rows).build(), "test");
     }
 
     /** Waits (at most 60 s) until the job has done at least {@code rows} rows; returns how many it has done. */
