@@ -8,6 +8,7 @@ import dev.pgbackfill.sql.QualifiedName;
 import dev.pgbackfill.spec.BatchSql;
 import dev.pgbackfill.spec.ResolvedSpec;
 import java.math.BigInteger;
+import dev.pgbackfill.sql.PlanEstimate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,9 +70,11 @@ public final class Planner {
      */
     public Plan plan(ResolvedSpec spec, TableInfo table) throws SQLException {
         List<Partitions.Partition> leaves = Partitions.leaves(connection, table.oid());
+        java.util.Map<QualifiedName, Long> leafRows = new java.util.LinkedHashMap<>(); // each counted or estimated once
         long rows = leaves.isEmpty() ? tableRows(table.name(), table.reltuples()) : 0;
         for (Partitions.Partition p : leaves) {
-            rows += tableRows(p.name(), p.estimatedRows());
+            leafRows.put(p.name(), tableRows(p.name(), p.estimatedRows()));
+            rows += leafRows.get(p.name());
         }
         long chunkSize = spec.chunkSize() > 0 ? spec.chunkSize() : defaultChunkSize(rows, spec.batchSize(), WorkerCapacity.liveThreads(connection));
         String whyNot = leaves.isEmpty() ? null : Partitions.whyNotLeafByLeaf(connection, table.oid());
@@ -83,7 +86,7 @@ public final class Planner {
         }
         List<ChunkRange> chunks = new ArrayList<>();
         for (Partitions.Partition p : leaves) {
-            chunks.addAll(cut(spec.onPartition(p.name()), tableRows(p.name(), p.estimatedRows()), chunkSize, p.name()));
+            chunks.addAll(cut(spec.onPartition(p.name()), leafRows.get(p.name()), chunkSize, p.name()));
         }
         return planned(chunks);
     }
@@ -220,8 +223,7 @@ public final class Planner {
         }
         try (Statement st = connection.createStatement();
              ResultSet rs = st.executeQuery("EXPLAIN (FORMAT JSON) SELECT FROM " + relation.sql())) {
-            rs.next();
-            long estimate = dev.pgbackfill.job.Json.MAPPER.readTree(rs.getString(1)).get(0).get("Plan").get("Plan Rows").asLong();
+            long estimate = PlanEstimate.rows(rs);
             return reltuples < 0 ? Math.max(COUNTED_UP_TO + 1, estimate) : Math.max((long) reltuples, estimate);
         }
     }

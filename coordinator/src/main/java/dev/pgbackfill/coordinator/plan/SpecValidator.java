@@ -19,6 +19,7 @@ import dev.pgbackfill.spec.KeyColumn;
 import dev.pgbackfill.spec.ResolvedAssignment;
 import dev.pgbackfill.spec.ResolvedSpec;
 import dev.pgbackfill.sql.Identifier;
+import dev.pgbackfill.sql.PlanEstimate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -255,9 +256,7 @@ public final class SpecValidator {
         String sql = "EXPLAIN (FORMAT JSON) SELECT 1 FROM " + r.table().sql() + " t" + (r.hasJoin() ? ", " + r.from() : "")
                 + " WHERE " + (r.hasJoin() ? "(" + r.join() + ") AND " : "") + (spec.where() == null ? "true" : "(" + spec.where() + ")");
         try (Statement st = connection.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            var plan = dev.pgbackfill.job.Json.MAPPER.readTree(rs.getString(1));
-            return plan.get(0).get("Plan").get("Plan Rows").asLong();
+            return PlanEstimate.rows(rs);
         }
     }
 

@@ -3,9 +3,9 @@ package dev.pgbackfill.coordinator.split;
 import dev.pgbackfill.chunk.ChunkStore;
 import dev.pgbackfill.chunk.WorkerCapacity;
 import dev.pgbackfill.job.JobStore;
-import dev.pgbackfill.job.Json;
 import dev.pgbackfill.spec.BatchSql;
 import dev.pgbackfill.spec.ResolvedSpec;
+import dev.pgbackfill.sql.PlanEstimate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -132,8 +132,7 @@ public final class TailSplitter {
         try (PreparedStatement ps = c.prepareStatement(sql.estimateRange(lower != null, upper != null))) {
             BatchSql.bindRange(ps, lower, upper);
             try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                estimate = Json.MAPPER.readTree(rs.getString(1)).get(0).get("Plan").get("Plan Rows").asLong();
+                estimate = PlanEstimate.rows(rs);
             }
         }
         if (estimate >= need) {
