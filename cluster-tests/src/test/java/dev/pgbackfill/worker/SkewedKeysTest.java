@@ -35,17 +35,6 @@ class SkewedKeysTest {
         cluster.close();
     }
 
-    /** The chunks' ranges in key order (bigint keys): each starts where the one before it ends, both ends open. */
-    private static void assertCoverWithoutGapOrOverlap(long job) {
-        List<List<String>> ranges = db.query("SELECT coalesce(lo->>0, '-inf'), coalesce(hi->>0, 'inf') FROM pgbackfill.chunk WHERE job_id = ? "
-                + "ORDER BY (lo->>0)::numeric NULLS FIRST", job);
-        assertThat(ranges.getFirst().getFirst()).isEqualTo("-inf");
-        assertThat(ranges.getLast().getLast()).isEqualTo("inf");
-        for (int i = 1; i < ranges.size(); i++) {
-            assertThat(ranges.get(i).getFirst()).as("chunk %d starts where chunk %d ends: %s", i, i - 1, ranges).isEqualTo(ranges.get(i - 1).getLast());
-        }
-    }
-
     /** A never-analysed table: ids 1 … 600 000 and one at 10^15. */
     private static void outlierTable(String name) {
         db.exec("CREATE TABLE " + name + " (id bigint PRIMARY KEY, a int NOT NULL, b int) WITH (autovacuum_enabled = false); "
@@ -63,13 +52,12 @@ class SkewedKeysTest {
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(s.rowsDone()).isEqualTo(600_001);
         assertThat(Audit.rowsNotUpdatedOnce(db, "sk_fresh", "t.id")).isZero();
-        assertCoverWithoutGapOrOverlap(s.id());
+        ChunkMap.assertCoverWithoutGapOrOverlap(db, s.id(), "numeric");
         assertThat(db.queryString("SELECT reason FROM pgbackfill.job_event WHERE job_id = ? AND from_state = 'PLANNING' AND to_state = 'RUNNING'", s.id()))
                 .startsWith("planned ").contains("at key arithmetic (no statistics)").contains("sample cut 1 chunk(s) over 1.5 chunk sizes again");
-        List<Long> rows = db.query("SELECT rows_done FROM pgbackfill.chunk WHERE job_id = ? AND rows_done > 1 ORDER BY rows_done", s.id())
-                .stream().map(r -> Long.parseLong(r.getFirst())).toList();
-        assertThat(rows).as("the 600 000 rows in about 30 chunks, the largest within twice the median").hasSizeBetween(20, 40);
-        assertThat(rows.getLast()).isLessThanOrEqualTo(2 * rows.get(rows.size() / 2));
+        List<Long> rows = ChunkMap.rowsPerChunk(db, s.id());
+        assertThat(rows).as("the 600 000 rows in about 30 chunks").hasSizeBetween(20, 40);
+        ChunkMap.assertLargestWithinTwiceTheMedian(rows);
     }
 
     @Test
@@ -83,7 +71,7 @@ class SkewedKeysTest {
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(s.rowsDone()).isEqualTo(600_001);
         assertThat(Audit.rowsNotUpdatedOnce(db, "sk_outlier", "t.id")).isZero();
-        assertCoverWithoutGapOrOverlap(s.id());
+        ChunkMap.assertCoverWithoutGapOrOverlap(db, s.id(), "numeric");
         long splits = db.queryLong("SELECT count(*) FROM pgbackfill.job_event WHERE job_id = ? AND kind = 'split'", s.id());
         assertThat(splits).as("the one chunk held every row; it was split").isPositive();
         assertThat(db.queryLong("SELECT count(*) FROM pgbackfill.chunk WHERE job_id = ? AND rows_done >= 50000", s.id()))

@@ -7,7 +7,6 @@ import dev.pgbackfill.job.JobStatus;
 import dev.pgbackfill.spec.BackfillSpec;
 import dev.pgbackfill.testkit.TestDatabase;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -61,15 +60,7 @@ class SkewedShapesTest {
         assertThat(s.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(s.rowsDone()).isEqualTo(60_000);
         assertThat(Audit.rowsNotUpdatedOnce(db, table, "t.id")).isZero();
-        List<List<String>> ranges = db.query("SELECT coalesce(lo->>0, '-inf'), coalesce(hi->>0, 'inf') FROM pgbackfill.chunk WHERE job_id = ? "
-                + "ORDER BY (lo->>0)::" + type + " NULLS FIRST", s.id());
-        assertThat(ranges.getFirst().getFirst()).isEqualTo("-inf");
-        assertThat(ranges.getLast().getLast()).isEqualTo("inf");
-        for (int i = 1; i < ranges.size(); i++) {
-            assertThat(ranges.get(i).getFirst()).as("chunk %d starts where chunk %d ends: %s", i, i - 1, ranges).isEqualTo(ranges.get(i - 1).getLast());
-        }
-        List<Long> rows = db.query("SELECT rows_done FROM pgbackfill.chunk WHERE job_id = ? AND rows_done > 1 ORDER BY rows_done", s.id())
-                .stream().map(r -> Long.parseLong(r.getFirst())).toList();
-        assertThat(rows.getLast()).as("largest chunk against the median, rows %s", rows).isLessThanOrEqualTo(2 * rows.get(rows.size() / 2));
+        ChunkMap.assertCoverWithoutGapOrOverlap(db, s.id(), type);
+        ChunkMap.assertLargestWithinTwiceTheMedian(ChunkMap.rowsPerChunk(db, s.id()));
     }
 }
